@@ -1,0 +1,204 @@
+"""JSON loading: values from the C parser, positions from a lazy scan of the text.
+
+``json.loads`` parses the data (fast, exact JSON semantics); duplicate keys, ``NaN`` and
+``Infinity`` are refused through its hooks. Positions are only needed for findings, so the
+position scan runs the first time a pointer is located (or to place an error).
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import math
+import re
+from typing import Any
+
+from lpr_lint.errors import InputError
+from lpr_lint.loading import MAX_DEPTH, Locator, line_starts
+from lpr_lint.pointer import child, split
+
+_WS = re.compile(r"[ \t\n\r]*")
+_ATOM = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|true|false|null"
+                   r"|NaN|-?Infinity")
+_scanstring: Any = json.decoder.scanstring  # type: ignore[attr-defined]
+
+
+class _Duplicate(Exception):
+    pass
+
+
+class _NonFinite(Exception):
+    pass
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise _Duplicate
+    return out
+
+
+def _constant(name: str) -> Any:
+    raise _NonFinite(name)
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise _NonFinite(text)
+    return value
+
+
+class _Scan:
+    """Offsets of every member key / array item, plus the first offending token if any."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.offsets: dict[str, int] = {}
+        self.duplicate: tuple[str, int, int] | None = None
+        self.nonfinite: int | None = None
+        self.too_deep: int | None = None
+        self._run()
+
+    def _run(self) -> None:  # noqa: C901 - a small explicit state machine
+        text, ws, atom = self.text, _WS, _ATOM
+        i = ws.match(text, 0).end()  # type: ignore[union-attr]
+        self.offsets[""] = i
+        stack: list[list[Any]] = []  # [is_object, pointer, count, {key: offset}]
+        ptr = ""
+        while True:
+            c = text[i]
+            if c in "{[":
+                if len(stack) >= MAX_DEPTH and self.too_deep is None:
+                    self.too_deep = i
+                i = ws.match(text, i + 1).end()  # type: ignore[union-attr]
+                close = "}" if c == "{" else "]"
+                if text[i] == close:
+                    i += 1
+                else:
+                    frame: list[Any] = [c == "{", ptr, 0, {}]
+                    stack.append(frame)
+                    ptr, i = self._member(frame, i)
+                    continue
+            elif c == '"':
+                _, i = _scanstring(text, i + 1)
+            else:
+                m = atom.match(text, i)
+                if m is None:  # pragma: no cover - json.loads accepted the text already
+                    return
+                tok = m.group()
+                if self.nonfinite is None and (
+                    tok in ("NaN", "Infinity", "-Infinity")
+                    or (tok[-1].isdigit() and math.isinf(float(tok)))
+                ):
+                    self.nonfinite = i
+                i = m.end()
+            while stack:
+                i = ws.match(text, i).end()  # type: ignore[union-attr]
+                frame = stack[-1]
+                if text[i] == ",":
+                    i = ws.match(text, i + 1).end()  # type: ignore[union-attr]
+                    frame[2] += 1
+                    ptr, i = self._member(frame, i)
+                    break
+                i += 1  # closing bracket
+                stack.pop()
+            else:
+                return
+
+    def _member(self, frame: list[Any], i: int) -> tuple[str, int]:
+        text = self.text
+        if not frame[0]:
+            ptr = child(frame[1], frame[2])
+            self.offsets[ptr] = i
+            return ptr, i
+        key, end = _scanstring(text, i + 1)
+        ptr = child(frame[1], key)
+        seen: dict[str, int] = frame[3]
+        if key in seen and self.duplicate is None:
+            self.duplicate = (key, i, seen[key])
+        seen.setdefault(key, i)
+        self.offsets.setdefault(ptr, i)
+        j = _WS.match(text, end).end()  # type: ignore[union-attr]
+        return ptr, _WS.match(text, j + 1).end()  # type: ignore[union-attr]
+
+
+def _line_col(starts: list[int], offset: int) -> tuple[int, int]:
+    line = bisect.bisect_right(starts, offset)
+    return line, offset - starts[line - 1] + 1
+
+
+def load_json(text: str, display: str) -> tuple[Any, Locator]:
+    """Parse JSON text; return the data and a lazy pointer locator."""
+    starts: list[int] | None = None
+
+    def lc(offset: int) -> tuple[int, int]:
+        nonlocal starts
+        if starts is None:
+            starts = line_starts(text)
+        return _line_col(starts, offset)
+
+    try:
+        data = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant,
+                          parse_float=_float)
+    except json.JSONDecodeError as exc:
+        raise InputError(display, f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+    except _Duplicate:
+        scan = _Scan(text)
+        if scan.duplicate is None:  # pragma: no cover - the hook and the scan agree
+            raise InputError(display, "duplicate key") from None
+        key, at, first = scan.duplicate
+        line, col = lc(at)
+        raise InputError(display, f"duplicate key {key!r} (first at line {lc(first)[0]}); the "
+                         "export is ambiguous", line, col) from None
+    except _NonFinite as exc:
+        pos = _Scan(text).nonfinite
+        line, col = lc(pos) if pos is not None else (None, None)
+        raise InputError(display, f"{exc.args[0]} is not a JSON number (NaN and Infinity are "
+                         "not allowed)", line, col) from None
+    except RecursionError:
+        raise InputError(display, f"nested too deeply (the limit is {MAX_DEPTH} levels)",
+                         1, 1) from None
+    except ValueError:  # integers beyond Python's digit limit (4300 digits)
+        raise InputError(display, "a number has too many digits", 1, 1) from None
+
+    scan_cache: list[_Scan] = []
+
+    def scan() -> _Scan:
+        if not scan_cache:
+            scan_cache.append(_Scan(text))
+        return scan_cache[0]
+
+    if _depth_exceeds(data):
+        pos = scan().too_deep
+        line, col = lc(pos) if pos is not None else (None, None)
+        raise InputError(display, f"nested too deeply (the limit is {MAX_DEPTH} levels)", line, col)
+
+    def locate(pointer: str) -> tuple[int, int]:
+        offsets = scan().offsets
+        segs = split(pointer)
+        while segs:
+            off = offsets.get("".join("/" + s.replace("~", "~0").replace("/", "~1")
+                                      for s in segs))
+            if off is not None:
+                return lc(off)
+            segs.pop()
+        return lc(offsets.get("", 0))
+
+    return data, locate
+
+
+def _depth_exceeds(data: Any) -> bool:
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children: Any = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        if depth > MAX_DEPTH:
+            return True
+        stack.extend((c, depth + 1) for c in children if isinstance(c, (dict, list)))
+    return False

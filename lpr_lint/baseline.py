@@ -1,0 +1,184 @@
+"""Baselines: rule packs written as data, validated against ``schemas/baseline.schema.json``.
+
+A baseline is chosen by name from :data:`BUILTIN_BASELINES` or given as a file path. Loading
+checks the file against the metaschema (with file:line for each problem), then checks what
+a schema cannot: unique rule ids, citations that name a declared source, scopes that
+contain their pointer, message placeholders, and fragments that compile.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lpr_lint import resources
+from lpr_lint.errors import BaselineError, InputError, SchemaError
+from lpr_lint.model import BaselineInfo, Citation, Severity
+from lpr_lint.pointer import WILDCARD, join, split
+from lpr_lint.validator import Validator
+
+BUILTIN_BASELINES: dict[str, str] = {"ct": "ct.yaml"}
+"""Built-in baselines by name → file under ``baselines/``."""
+
+BASIS_LABELS = {
+    "statute": "statute",
+    "derived": "derived from statute",
+    "best_practice": "best practice",
+}
+_PLACEHOLDER = re.compile(r"\{(@?[A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One baseline rule, with its fragments compiled."""
+
+    id: str
+    title: str
+    severity: Severity
+    basis: str
+    citations: tuple[Citation, ...]
+    rationale: str
+    remediation: str
+    effective: _dt.date
+    pointer: str
+    scope: str
+    when: tuple[tuple[str, Any], ...]
+    check: Any
+    missing: str
+    message: str
+    drift: Mapping[str, Any]
+    scope_segments: tuple[str, ...] = field(repr=False, compare=False, default=())
+    target_segments: tuple[str, ...] = field(repr=False, compare=False, default=())
+    """Pointer segments below the scope."""
+    when_validators: tuple[tuple[tuple[str, ...], Validator], ...] = field(
+        repr=False, compare=False, default=())
+    check_validator: Validator | None = field(repr=False, compare=False, default=None)
+
+    @property
+    def basis_label(self) -> str:
+        """``statute``, ``derived from statute`` or ``best practice``."""
+        return BASIS_LABELS[self.basis]
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    """A loaded, validated baseline."""
+
+    id: str
+    version: str
+    title: str
+    jurisdiction: str
+    disclaimer: str
+    sha256: str
+    path: str
+    rules: tuple[Rule, ...]
+    sources: Mapping[str, Mapping[str, Any]]
+
+    def info(self) -> BaselineInfo:
+        """Identity for reports."""
+        return BaselineInfo(self.id, self.version, self.sha256, self.title)
+
+    def rule(self, rule_id: str) -> Rule | None:
+        """The rule with this id (case-insensitive), if any."""
+        wanted = rule_id.upper()
+        return next((r for r in self.rules if r.id == wanted), None)
+
+
+def _fail(path: str, message: str, position: tuple[int, int] | None = None) -> BaselineError:
+    where = f"{path}:{position[0]}:{position[1]}" if position else path
+    return BaselineError(f"{where}: invalid baseline: {message}")
+
+
+def resolve_spec(spec: str) -> tuple[str, str]:
+    """(file path, display name) for a baseline name or path."""
+    if spec in BUILTIN_BASELINES:
+        return str(resources.data_file("baselines", BUILTIN_BASELINES[spec])), spec
+    if Path(spec).is_file():
+        return spec, spec
+    names = ", ".join(sorted(BUILTIN_BASELINES))
+    raise BaselineError(f"{spec}: no built-in baseline of that name (built-in: {names}) and no "
+                        "such file")
+
+
+def load_baseline(spec: str) -> Baseline:
+    """Load a built-in baseline by name or a baseline file by path."""
+    from lpr_lint.loading import load_document
+
+    path, shown = resolve_spec(spec)
+    try:
+        doc = load_document(path, display=shown if spec not in BUILTIN_BASELINES else path)
+    except InputError as exc:
+        raise BaselineError(exc.one_line().replace(": error: ", ": invalid baseline: ", 1)) from None
+    meta = Validator(resources.load_json_schema("baseline.schema.json"))
+    issues = meta.errors(doc.data)
+    if issues:
+        first = issues[0]
+        more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
+        raise _fail(doc.path, f"{first.pointer or '/'}: {first.message}{more}",
+                    doc.locate(first.pointer))
+    data = doc.data
+    sources: Mapping[str, Mapping[str, Any]] = data["sources"]
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(data["rules"]):
+        where = doc.locate(f"/rules/{index}")
+        rules.append(_build_rule(doc.path, raw, sources, where))
+        if rules[-1].id in seen:
+            raise _fail(doc.path, f"rule id {rules[-1].id} is used twice", where)
+        seen.add(rules[-1].id)
+    return Baseline(
+        id=data["baseline"], version=data["version"], title=data["title"],
+        jurisdiction=data["jurisdiction"], disclaimer=data.get("disclaimer", ""),
+        sha256=doc.sha256, path=doc.path, rules=tuple(rules), sources=sources,
+    )
+
+
+def default_scope(pointer: str) -> str:
+    """The last ``*`` item of a pointer pattern, or the document root."""
+    segs = split(pointer)
+    if WILDCARD not in segs:
+        return ""
+    last = len(segs) - 1 - segs[::-1].index(WILDCARD)
+    return join(segs[: last + 1])
+
+
+def _build_rule(path: str, raw: Mapping[str, Any], sources: Mapping[str, Mapping[str, Any]],
+                where: tuple[int, int]) -> Rule:
+    rid = raw["id"]
+    citations = []
+    for sid in raw["citations"]:
+        if sid not in sources:
+            raise _fail(path, f"{rid} cites unknown source {sid!r}", where)
+        src = sources[sid]
+        citations.append(Citation(src["cite"], src["reliability"], src.get("url")))
+    pointer = raw["pointer"]
+    scope = raw.get("scope", default_scope(pointer))
+    p_segs, s_segs = split(pointer), split(scope)
+    if p_segs[: len(s_segs)] != s_segs:
+        raise _fail(path, f"{rid}: scope {scope!r} does not contain pointer {pointer!r}", where)
+    if not p_segs:
+        raise _fail(path, f"{rid}: a rule must govern a value below the document root", where)
+    message = raw.get("message", raw["title"])
+    for name in _PLACEHOLDER.findall(message):
+        if name != "value" and not name.startswith("@"):
+            raise _fail(path, f"{rid}: unknown message placeholder {{{name}}} (use {{value}} or "
+                        "{@field})", where)
+    try:
+        effective = _dt.date.fromisoformat(raw["effective"])
+        check_validator = Validator(raw["check"])
+        when = tuple((k, v) for k, v in raw.get("when", {}).items())
+        when_validators = tuple((tuple(split(k)), Validator(v)) for k, v in when)
+    except (SchemaError, ValueError) as exc:
+        raise _fail(path, f"{rid}: {exc}", where) from None
+    return Rule(
+        id=rid, title=raw["title"], severity=Severity(raw["severity"]), basis=raw["basis"],
+        citations=tuple(citations), rationale=raw["rationale"], remediation=raw["remediation"],
+        effective=effective, pointer=pointer, scope=scope, when=when, check=raw["check"],
+        missing=raw.get("missing", "unknown"), message=message, drift=raw["drift"],
+        scope_segments=tuple(s_segs), target_segments=tuple(p_segs[len(s_segs):]),
+        when_validators=when_validators, check_validator=check_validator,
+    )

@@ -1,0 +1,80 @@
+"""Compose a baseline into one JSON Schema that other validators and editors can use.
+
+The composed schema is the export-format schema plus, for every rule in effect on the
+given date at or above the given severity, the rule rewritten as plain JSON Schema:
+missing values become ``required`` (unknown fails closed), ``when`` becomes ``if``/``then``
+and ``*`` becomes ``items``. A document is valid against it exactly when ``lpr-lint check``
+(same date, threshold and strictness, unknowns not allowed) passes it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+from lpr_lint import resources
+from lpr_lint.baseline import Baseline, Rule
+from lpr_lint.engine import strictify
+from lpr_lint.model import Severity
+from lpr_lint.pointer import WILDCARD, split
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _at(segments: list[str] | tuple[str, ...], schema: Any, required: bool) -> Any:
+    """``schema`` applied at a relative path of named keys and ``*`` items."""
+    out = schema
+    for seg in reversed(segments):
+        if seg == WILDCARD:
+            out = {"type": "array", "items": out}
+        elif required:
+            out = {"type": "object", "required": [seg], "properties": {seg: out}}
+        else:
+            out = {"properties": {seg: out}}
+    return out
+
+
+def rule_schema(rule: Rule) -> dict[str, Any]:
+    """One rule as a self-contained JSON Schema fragment over the whole export."""
+    target = list(rule.target_segments)
+    then = _at(target, rule.check, required=True)
+    if rule.when:
+        parts: list[Any] = []
+        conditions = []
+        for pointer, fragment in rule.when:
+            segs = split(pointer)
+            if segs:
+                parts.append(_at(segs, True, required=True))
+            conditions.append(_at(segs, fragment, required=False))
+        cond = conditions[0] if len(conditions) == 1 else {"allOf": conditions}
+        parts.append({"if": cond, "then": then})
+        node: Any = parts[0] if len(parts) == 1 else {"allOf": parts}
+    else:
+        node = then
+    out = _at(list(rule.scope_segments), node, required=True)
+    out = dict(out)
+    out["$comment"] = f"{rule.id} ({rule.severity}): {rule.title}"
+    return out
+
+
+def compose(baseline: Baseline, as_of: _dt.date, fail_on: Severity = Severity.HIGH,
+            strict: bool = False) -> dict[str, Any]:
+    """The baseline as one Draft 2020-12 schema (see the module docstring)."""
+    export = resources.load_json_schema("export-v1.schema.json")
+    if strict:
+        export = strictify(export)
+    defs = dict(export.get("$defs", {}))
+    export_body = {k: v for k, v in export.items() if k not in ("$schema", "$id", "$defs")}
+    rules = [r for r in baseline.rules
+             if r.effective <= as_of and r.severity.rank >= fail_on.rank]
+    return {
+        "$schema": DIALECT,
+        "$id": f"https://lpr-lint.example/baselines/{baseline.id}/{baseline.version}.schema.json",
+        "title": f"{baseline.title} (composed by lpr-lint)",
+        "description": (
+            f"Export format v1 plus {len(rules)} rules of baseline {baseline.id} "
+            f"{baseline.version} in effect on {as_of.isoformat()} at severity {fail_on} or "
+            "above. A missing value fails (unknown fails closed)."),
+        "$defs": defs,
+        "allOf": [export_body, *(rule_schema(r) for r in rules)],
+    }

@@ -1,0 +1,139 @@
+"""Records shared by the engine and the reporters: severities, outcomes, findings."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(str, enum.Enum):
+    """How serious a failing rule is, lowest to highest."""
+
+    INFO = "info"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def rank(self) -> int:
+        """0 for info up to 4 for critical."""
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {s: i for i, s in enumerate(Severity)}
+
+
+class Outcome(str, enum.Enum):
+    """What evaluating one rule against one value gave."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    UNKNOWN = "unknown"
+    """A value the rule needs is missing; fails closed unless unknowns are allowed."""
+    NOT_APPLICABLE = "not_applicable"
+    """Before the rule's effective date, or the rule's condition does not hold."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class FileStatus(str, enum.Enum):
+    """The verdict for one input file."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    ERROR = "error"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A legal or policy source as printed in a finding."""
+
+    cite: str
+    """Short citation, e.g. ``PA 26-14 § 13(b)(2)``."""
+    reliability: str
+    """primary, secondary, third_party_summary or unverified (see the baseline's sources)."""
+    url: str | None = None
+
+    def render(self) -> str:
+        """The citation with an ``(unverified)`` mark when the reference says so."""
+        return f"{self.cite} (unverified)" if self.reliability == "unverified" else self.cite
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One failing or unknown rule outcome at one place in one file."""
+
+    rule_id: str
+    severity: Severity
+    outcome: Outcome
+    """Only ``fail`` or ``unknown`` become findings."""
+    file: str
+    pointer: str
+    """RFC 6901 JSON Pointer of the value concerned (it may be absent from the file)."""
+    line: int
+    """1-based line of the value, or of its nearest existing ancestor."""
+    column: int
+    message: str
+    citations: tuple[Citation, ...] = ()
+    remediation: str = ""
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """Stable order: file, position, rule, pointer."""
+        return (self.file, self.line, self.column, self.rule_id, self.pointer)
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """Everything learned about one input file."""
+
+    path: str
+    sha256: str | None
+    status: FileStatus
+    findings: tuple[Finding, ...] = ()
+    error_message: str | None = None
+    error_line: int | None = None
+    error_column: int | None = None
+    rule_outcomes: tuple[tuple[str, Outcome], ...] = ()
+    """Per-rule verdict for this file (rule id, worst outcome), sorted by rule id."""
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineInfo:
+    """Identity of the baseline a report was made with."""
+
+    id: str
+    version: str
+    sha256: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The result of one ``check`` run."""
+
+    tool_version: str
+    baseline: BaselineInfo
+    as_of: str
+    fail_on: Severity
+    allow_unknown: bool
+    strict: bool
+    files: tuple[FileResult, ...] = field(default_factory=tuple)
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """All findings, in report order."""
+        return tuple(f for r in self.files for f in r.findings)
+
+    def is_gating(self, finding: Finding) -> bool:
+        """Does this finding make the run fail under the report's thresholds?"""
+        if finding.outcome is Outcome.UNKNOWN and self.allow_unknown:
+            return False
+        return finding.severity.rank >= self.fail_on.rank

@@ -1,0 +1,63 @@
+"""Find export files, load them, and check them: the ``check`` pipeline without the CLI."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+
+from lpr_lint import __version__
+from lpr_lint.baseline import Baseline
+from lpr_lint.engine import Checker, Options
+from lpr_lint.errors import ExitCode, InputError
+from lpr_lint.loading import DEFAULT_MAX_BYTES, EXTENSIONS, load_document
+from lpr_lint.model import FileResult, FileStatus, Report
+
+
+def display_path(path: str) -> str:
+    """Paths as shown in reports: as given, with forward slashes."""
+    return path.replace(os.sep, "/") if os.sep != "/" else path
+
+
+def discover(paths: Iterable[str]) -> list[str]:
+    """Files to check: files as given; directories recursed for ``*.json``, ``*.yaml``, ``*.yml``.
+
+    Hidden directories (``.git``, the ``.lpr-lint`` store) are skipped while recursing.
+    The result is de-duplicated and sorted, so output order never depends on the file system.
+    A path that does not exist is kept: loading it reports the error.
+    """
+    found: set[str] = set()
+    for given in paths:
+        if os.path.isdir(given):
+            for root, dirs, files in os.walk(given):
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                for name in files:
+                    if os.path.splitext(name)[1].lower() in EXTENSIONS:
+                        found.add(os.path.normpath(os.path.join(root, name)))
+        else:
+            found.add(os.path.normpath(given))
+    return sorted(found)
+
+
+def run_check(paths: Iterable[str], baseline: Baseline, options: Options,
+              max_bytes: int = DEFAULT_MAX_BYTES) -> Report:
+    """Check every export under ``paths``."""
+    checker = Checker(baseline, options)
+    results: list[FileResult] = []
+    for path in discover(paths):
+        shown = display_path(path)
+        try:
+            doc = load_document(path, shown, max_bytes=max_bytes)
+        except InputError as exc:
+            results.append(checker.input_error(exc))
+            continue
+        results.append(checker.check(doc))
+    return checker.report(results, __version__)
+
+
+def exit_code(report: Report) -> ExitCode:
+    """3 if any file could not be read, else 1 if any finding gates, else 0."""
+    if any(f.status is FileStatus.ERROR for f in report.files):
+        return ExitCode.INPUT
+    if any(f.status is FileStatus.FAIL for f in report.files):
+        return ExitCode.FINDINGS
+    return ExitCode.OK
