@@ -36,21 +36,13 @@ def _at(segments: list[str] | tuple[str, ...], schema: Any, required: bool) -> A
 
 def rule_schema(rule: Rule) -> dict[str, Any]:
     """One rule as a self-contained JSON Schema fragment over the whole export."""
-    target = list(rule.target_segments)
-    then = _at(target, rule.check, required=True)
-    if rule.when:
-        parts: list[Any] = []
-        conditions = []
-        for pointer, fragment in rule.when:
-            segs = split(pointer)
-            if segs:
-                parts.append(_at(segs, True, required=True))
-            conditions.append(_at(segs, fragment, required=False))
-        cond = conditions[0] if len(conditions) == 1 else {"allOf": conditions}
-        parts.append({"if": cond, "then": then})
-        node: Any = parts[0] if len(parts) == 1 else {"allOf": parts}
-    else:
-        node = then
+    node: Any = _at(list(rule.target_segments), rule.check, required=True)
+    # ``when`` conditions are evaluated in order and short-circuit: a missing value fails
+    # (unknown), a false condition stops (not applicable). Nested if/then mirrors that.
+    for pointer, fragment in reversed(rule.when):
+        segs = split(pointer)
+        step = {"if": _at(segs, fragment, required=False), "then": node}
+        node = {"allOf": [_at(segs, True, required=True), step]} if segs else step
     out = _at(list(rule.scope_segments), node, required=True)
     out = dict(out)
     out["$comment"] = f"{rule.id} ({rule.severity}): {rule.title}"

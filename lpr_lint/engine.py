@@ -17,7 +17,6 @@ from __future__ import annotations
 import copy
 import datetime as _dt
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -182,15 +181,15 @@ class Checker:
                 STRICT_RULE.remediation if rule_id == STRICT_RULE.id else SCHEMA_RULE.remediation),
         )
 
-    def _schema_findings(self, doc: Document) -> Iterator[Finding]:
-        for issue in self._export.errors(doc.data):
-            fmt = STRICT_RULE if issue.keyword == "additionalProperties" else SCHEMA_RULE
-            yield self._finding(doc, fmt.id, fmt.severity, Outcome.FAIL, issue.pointer,
-                                f"{issue.pointer or '/'}: {issue.message}")
-
     def check(self, doc: Document) -> FileResult:
         """Evaluate every rule on one document."""
-        findings = list(self._schema_findings(doc))
+        findings: list[Finding] = []
+        invalid: dict[str, str] = {}  # pointer -> export-format problem there
+        for issue in self._export.errors(doc.data):
+            fmt = STRICT_RULE if issue.keyword == "additionalProperties" else SCHEMA_RULE
+            invalid.setdefault(issue.pointer, issue.message)
+            findings.append(self._finding(doc, fmt.id, fmt.severity, Outcome.FAIL, issue.pointer,
+                                          f"{issue.pointer or '/'}: {issue.message}"))
         outcomes: list[tuple[str, Outcome]] = []
         for rule in self.baseline.rules:
             worst = Outcome.NOT_APPLICABLE
@@ -199,6 +198,10 @@ class Checker:
                 if _RANK[outcome] > _RANK[worst]:
                     worst = outcome
                 if outcome in (Outcome.FAIL, Outcome.UNKNOWN):
+                    if outcome is Outcome.FAIL and pointer in invalid:
+                        # the value is malformed: say so rather than judge it
+                        message = (f"{rule.title[0].lower()}{rule.title[1:]}: cannot be shown, "
+                                   f"because {invalid[pointer]}")
                     text = message if message.startswith("unknown:") else f"{pointer}: {message}"
                     findings.append(self._finding(doc, rule.id, rule.severity, outcome, pointer,
                                                   text, rule))
