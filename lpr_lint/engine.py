@@ -25,7 +25,7 @@ from lpr_lint.baseline import Baseline, Rule
 from lpr_lint.errors import InputError
 from lpr_lint.loading import Document
 from lpr_lint.model import FileResult, FileStatus, Finding, Outcome, Report, Severity
-from lpr_lint.pointer import MISSING, NOT_A_LIST, expand, join, resolve
+from lpr_lint.pointer import MISSING, NOT_A_LIST, WILDCARD, expand, join, resolve
 from lpr_lint.validator import Issue, Validator, render
 
 
@@ -133,7 +133,8 @@ def evaluate_rule(rule: Rule, data: Any, as_of: _dt.date) -> Outcomes:
             continue
         results.append(_evaluate_node(rule, node, scope_ptr))
     if not results:  # an empty list: nothing the rule governs exists, vacuously compliant
-        results.append((Outcome.PASS, rule.scope, "no items"))
+        first_star = scope_segments.index(WILDCARD) if WILDCARD in scope_segments else None
+        results.append((Outcome.PASS, join(scope_segments[:first_star]), "no items"))
     return Outcomes(rule, tuple(results))
 
 

@@ -1,0 +1,39 @@
+"""Shared fixtures: repository paths, the real-data folder, golden-file handling."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+AS_OF = _dt.date(2027, 2, 1)
+"""Tests judge as of a fixed date after every rule's effective date, so results never drift."""
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/golden/* from the current output instead of comparing")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """``../shared/data`` (real public data); tests using it skip when it is absent."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is absent (it is not part of a user's clone)")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def ct_baseline():  # type: ignore[no-untyped-def]
+    from lpr_lint.baseline import load_baseline
+
+    return load_baseline("ct")
