@@ -1,0 +1,35 @@
+"""Golden outputs: the whole report for examples/ in each format, and the composed schema.
+
+Regenerate after an intended change with:  python -m pytest tests/test_golden.py --update-golden
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import ROOT
+from lpr_lint.cli import app
+
+GOLDEN = ROOT / "tests" / "golden"
+CASES = {
+    "check-examples.txt": ["check", "examples", "--as-of", "2027-02-01"],
+    "check-examples.json": ["check", "examples", "--as-of", "2027-02-01", "--format", "json"],
+    "check-examples-strict.txt": ["check", "examples", "--as-of", "2027-02-01", "--strict",
+                                  "--fail-on", "info"],
+    "schema-ct.json": ["schema", "--as-of", "2027-02-01"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_golden(name: str, update_golden: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)  # paths in reports are as given, relative to the repository
+    result = CliRunner().invoke(app, CASES[name])
+    assert result.exit_code in (0, 1), result.stderr
+    path: Path = GOLDEN / name
+    if update_golden:
+        path.write_text(result.stdout, encoding="utf-8")
+    assert path.is_file(), f"missing golden file; run: python -m pytest {__file__} --update-golden"
+    assert result.stdout == path.read_text(encoding="utf-8")
