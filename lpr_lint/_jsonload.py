@@ -60,7 +60,7 @@ class _Scan:
         self.too_deep: int | None = None
         self._run()
 
-    def _run(self) -> None:  # noqa: C901 - a small explicit state machine
+    def _run(self) -> None:
         text, ws, atom = self.text, _WS, _ATOM
         i = ws.match(text, 0).end()  # type: ignore[union-attr]
         self.offsets[""] = i
@@ -144,16 +144,16 @@ def load_json(text: str, display: str) -> tuple[Any, Locator]:
     except json.JSONDecodeError as exc:
         raise InputError(display, f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
     except _Duplicate:
-        scan = _Scan(text)
-        if scan.duplicate is None:  # pragma: no cover - the hook and the scan agree
+        duplicate = _Scan(text).duplicate
+        if duplicate is None:  # pragma: no cover - the hook and the scan agree
             raise InputError(display, "duplicate key") from None
-        key, at, first = scan.duplicate
+        key, at, first = duplicate
         line, col = lc(at)
         raise InputError(display, f"duplicate key {key!r} (first at line {lc(first)[0]}); the "
                          "export is ambiguous", line, col) from None
     except _NonFinite as exc:
         pos = _Scan(text).nonfinite
-        line, col = lc(pos) if pos is not None else (None, None)
+        line, col = lc(pos) if pos is not None else (1, 1)
         raise InputError(display, f"{exc.args[0]} is not a JSON number (NaN and Infinity are "
                          "not allowed)", line, col) from None
     except RecursionError:
@@ -171,7 +171,7 @@ def load_json(text: str, display: str) -> tuple[Any, Locator]:
 
     if _depth_exceeds(data):
         pos = scan().too_deep
-        line, col = lc(pos) if pos is not None else (None, None)
+        line, col = lc(pos) if pos is not None else (1, 1)
         raise InputError(display, f"nested too deeply (the limit is {MAX_DEPTH} levels)", line, col)
 
     def locate(pointer: str) -> tuple[int, int]:

@@ -112,7 +112,8 @@ def load_baseline(spec: str) -> Baseline:
     try:
         doc = load_document(path, display=shown if spec not in BUILTIN_BASELINES else path)
     except InputError as exc:
-        raise BaselineError(exc.one_line().replace(": error: ", ": invalid baseline: ", 1)) from None
+        message = exc.one_line().replace(": error: ", ": invalid baseline: ", 1)
+        raise BaselineError(message) from None
     meta = Validator(resources.load_json_schema("baseline.schema.json"))
     issues = meta.errors(doc.data)
     if issues:

@@ -30,7 +30,7 @@ def rule_table(baseline: Baseline, format_rules: Iterable[FormatRule] = FORMAT_R
     rows += [(f.id, f.severity.value, "export format", "-", f.title) for f in format_rules]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = [f"{baseline.title} — baseline {baseline.id} {baseline.version}, {len(rows)} rules"]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row[:4], widths)) + "  " + row[4]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row[:4], widths, strict=True)) + "  " + row[4]
               for row in rows]
     return "\n".join(lines) + "\n"
 

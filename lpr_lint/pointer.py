@@ -93,4 +93,4 @@ def matches(pattern: str, pointer: str) -> bool:
     p, c = split(pattern), split(pointer)
     if len(c) < len(p):
         return False
-    return all(a == WILDCARD or a == b for a, b in zip(p, c))
+    return all(a in (WILDCARD, b) for a, b in zip(p, c, strict=False))

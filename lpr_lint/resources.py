@@ -8,7 +8,7 @@ beside the package. Both layouts are looked up here, and nowhere else.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ def data_file(kind: str, name: str) -> Path:
     return path
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_json_schema(name: str) -> Any:
     """A schema from ``schemas/`` (parsed once per process)."""
     with open(data_file("schemas", name), encoding="utf-8") as fh:

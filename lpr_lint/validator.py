@@ -101,7 +101,7 @@ def json_equal(a: Any, b: Any) -> bool:
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return a == b
     if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(json_equal(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(json_equal(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(json_equal(a[k], b[k]) for k in a)
     return type(a) is type(b) and bool(a == b)
@@ -166,7 +166,7 @@ class _Compiler:
             cell.append(self.compile(node))
         return lambda x, p: cell[0](x, p)
 
-    def compile(self, schema: Any) -> Check:  # noqa: C901 - one branch per keyword reads best
+    def compile(self, schema: Any) -> Check:
         if schema is True:
             return lambda x, p: _NO_ISSUES
         if schema is False:
@@ -188,9 +188,7 @@ class _Compiler:
             checks.append(_enum_check(list(s["enum"])))
         if "const" in s:
             checks.append(_const_check(s["const"]))
-        for kw in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-            if kw in s:
-                checks.append(_bound_check(kw, s[kw]))
+        checks.extend(_bound_check(kw, s[kw]) for kw in _BOUNDS if kw in s)
         if "minLength" in s or "maxLength" in s:
             checks.append(_length_check(s.get("minLength"), s.get("maxLength")))
         if "pattern" in s:

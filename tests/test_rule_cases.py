@@ -13,8 +13,8 @@ from typing import Any
 
 import jsonschema
 import pytest
-
 from conftest import AS_OF, ROOT
+
 from lpr_lint.compose import rule_schema
 from lpr_lint.engine import evaluate_rule
 
@@ -22,13 +22,10 @@ CASE_DIR = ROOT / "tests" / "rule_cases"
 
 
 def _load_cases() -> list[Any]:
-    params = []
-    for path in sorted(CASE_DIR.glob("*.yaml")):
-        for group in _groups(path):
-            for case in group["cases"]:
-                params.append(pytest.param(group["rule"], case,
-                                           id=f"{group['rule']}-{case['name']}"))
-    return params
+    return [pytest.param(group["rule"], case, id=f"{group['rule']}-{case['name']}")
+            for path in sorted(CASE_DIR.glob("*.yaml"))
+            for group in _groups(path)
+            for case in group["cases"]]
 
 
 def _groups(path: Path) -> list[Any]:

@@ -12,8 +12,8 @@ from typing import Any
 
 import jsonschema
 import pytest
-
 from conftest import AS_OF, EXAMPLES, ROOT
+
 from lpr_lint import resources
 from lpr_lint.compose import compose
 from lpr_lint.engine import Checker, Options, strictify
@@ -95,7 +95,8 @@ def test_metaschema_agrees_with_jsonschema(ct_baseline: Any) -> None:
     meta = resources.load_json_schema("baseline.schema.json")
     jsonschema.Draft202012Validator.check_schema(meta)
     raw = load_document(ct_baseline.path).data
-    ours, ref = Validator(meta), jsonschema.Draft202012Validator(meta, format_checker=FORMAT_CHECKER)
+    ours = Validator(meta)
+    ref = jsonschema.Draft202012Validator(meta, format_checker=FORMAT_CHECKER)
     assert ours.is_valid(raw) and ref.is_valid(raw)
     for i in range(200):
         mutant = _mutate(raw, random.Random(10_000 + i))
@@ -139,7 +140,8 @@ def test_unsupported_schemas_are_refused(schema: Any, message: str) -> None:
 
 
 @pytest.mark.parametrize(("a", "b", "equal"), [
-    (1, 1.0, True), (True, 1, False), (False, 0, False), ([1, {"a": True}], [1.0, {"a": True}], True),
+    (1, 1.0, True), (True, 1, False), (False, 0, False),
+    ([1, {"a": True}], [1.0, {"a": True}], True),
     ({"a": 1}, {"a": 1, "b": 2}, False), ("1", 1, False), (None, None, True),
 ])
 def test_json_equality(a: Any, b: Any, equal: bool) -> None:
