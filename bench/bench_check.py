@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -27,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 SINGLE = EXAMPLES / "compliant" / "lakeside-ct-pd.yaml"
 N_MANY = 1000
+ENV = dict(os.environ)  # environment of every tool process; see --no-bytecode-cache
 
 
 def find_tool(name: str) -> str | None:
@@ -36,7 +38,7 @@ def find_tool(name: str) -> str | None:
 
 
 def run(cmd: list[str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(cmd, capture_output=True, text=True, check=False)
+    return subprocess.run(cmd, capture_output=True, text=True, check=False, env=ENV)
 
 
 def plain(value: Any) -> Any:
@@ -144,7 +146,7 @@ def time_case(cmds: dict[str, list[str]], repeat: int, warmup: int) -> dict[str,
     for i in range(warmup + repeat):
         for name, cmd in cmds.items():
             t0 = time.perf_counter()
-            subprocess.run(cmd, capture_output=True, check=False)
+            subprocess.run(cmd, capture_output=True, check=False, env=ENV)
             elapsed = time.perf_counter() - t0
             if i >= warmup:
                 times[name].append(elapsed)
@@ -173,6 +175,12 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=15, help="timed runs, single-file cases")
     ap.add_argument("--repeat-many", type=int, default=5, help="timed runs, 1,000-file case")
     ap.add_argument("--warmup", type=int, default=2, help="untimed runs per tool and case")
+    ap.add_argument(
+        "--no-bytecode-cache",
+        action="store_true",
+        help="keep the inherited environment (e.g. PYTHONDONTWRITEBYTECODE=1, which makes an "
+        "editable lpr-lint recompile its modules from source on every run)",
+    )
     args = ap.parse_args()
 
     lpr, cj = find_tool("lpr-lint"), find_tool("check-jsonschema")
@@ -183,6 +191,9 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="lpr-bench-") as tmp_name:
         tmp = Path(tmp_name)
+        if not args.no_bytecode_cache:  # like a wheel install: .pyc files for both tools
+            ENV.pop("PYTHONDONTWRITEBYTECODE", None)
+            ENV["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
         schema = tmp / "composed.json"
         proc = run([lpr, "schema", "--as-of", AS_OF])
         if proc.returncode != 0:
@@ -194,7 +205,9 @@ def main() -> int:
         shutil.copyfile(SINGLE, one_yaml)
         many = generate_many(tmp / "many", example_files())
 
-        print(f"lpr-lint:         {lpr}\ncheck-jsonschema: {cj}\nas-of: {AS_OF}\n")
+        print(f"lpr-lint:         {lpr}\ncheck-jsonschema: {cj}\nas-of: {AS_OF}")
+        cache = "inherited env" if args.no_bytecode_cache else f"cached under {tmp / 'pycache'}"
+        print(f"bytecode: {cache}\n")
         disagreements = agree_examples(lpr, cj, schema)
         disagreements += agree_many(lpr, cj, schema, many)
         print()

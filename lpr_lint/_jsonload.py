@@ -8,6 +8,7 @@ position scan runs the first time a pointer is located (or to place an error).
 from __future__ import annotations
 
 import bisect
+import contextlib
 import json
 import math
 import re
@@ -21,6 +22,10 @@ _WS = re.compile(r"[ \t\n\r]*")
 _ATOM = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|true|false|null"
                    r"|NaN|-?Infinity")
 _scanstring: Any = json.decoder.scanstring  # type: ignore[attr-defined]
+_MAX_DIGITS = 4300
+"""Python refuses to convert longer integer literals (sys.get_int_max_str_digits)."""
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _Duplicate(Exception):
@@ -57,8 +62,11 @@ class _Scan:
         self.offsets: dict[str, int] = {}
         self.duplicate: tuple[str, int, int] | None = None
         self.nonfinite: int | None = None
+        self.huge: int | None = None
         self.too_deep: int | None = None
-        self._run()
+        # text that json.loads gave up on may end early: keep what was seen
+        with contextlib.suppress(IndexError):
+            self._run()
 
     def _run(self) -> None:
         text, ws, atom = self.text, _WS, _ATOM
@@ -69,8 +77,9 @@ class _Scan:
         while True:
             c = text[i]
             if c in "{[":
-                if len(stack) >= MAX_DEPTH and self.too_deep is None:
+                if len(stack) >= MAX_DEPTH:  # refused anyway; deeper pointers would cost O(n²)
                     self.too_deep = i
+                    return
                 i = ws.match(text, i + 1).end()  # type: ignore[union-attr]
                 close = "}" if c == "{" else "]"
                 if text[i] == close:
@@ -87,7 +96,9 @@ class _Scan:
                 if m is None:  # pragma: no cover - json.loads accepted the text already
                     return
                 tok = m.group()
-                if self.nonfinite is None and (
+                if self.huge is None and len(tok) > _MAX_DIGITS and tok.lstrip("-").isdigit():
+                    self.huge = i
+                elif self.nonfinite is None and (
                     tok in ("NaN", "Infinity", "-Infinity")
                     or (tok[-1].isdigit() and math.isinf(float(tok)))
                 ):
@@ -154,13 +165,19 @@ def load_json(text: str, display: str) -> tuple[Any, Locator]:
     except _NonFinite as exc:
         pos = _Scan(text).nonfinite
         line, col = lc(pos) if pos is not None else (1, 1)
-        raise InputError(display, f"{exc.args[0]} is not a JSON number (NaN and Infinity are "
+        token = str(exc.args[0])
+        token = token if len(token) <= 24 else token[:23] + "…"
+        raise InputError(display, f"{token} is not a JSON number (NaN and Infinity are "
                          "not allowed)", line, col) from None
     except RecursionError:
+        pos = _Scan(text).too_deep
+        line, col = lc(pos) if pos is not None else (1, 1)
         raise InputError(display, f"nested too deeply (the limit is {MAX_DEPTH} levels)",
-                         1, 1) from None
+                         line, col) from None
     except ValueError:  # integers beyond Python's digit limit (4300 digits)
-        raise InputError(display, "a number has too many digits", 1, 1) from None
+        pos = _Scan(text).huge
+        line, col = lc(pos) if pos is not None else (1, 1)
+        raise InputError(display, "a number has too many digits", line, col) from None
 
     scan_cache: list[_Scan] = []
 
@@ -169,6 +186,10 @@ def load_json(text: str, display: str) -> tuple[Any, Locator]:
             scan_cache.append(_Scan(text))
         return scan_cache[0]
 
+    if _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(data):
+        line, col = lc(_lone_escape_offset(text))
+        raise InputError(display, "a \\u escape encodes half of a character (a lone UTF-16 "
+                         "surrogate); the text is not valid Unicode", line, col)
     if _depth_exceeds(data):
         pos = scan().too_deep
         line, col = lc(pos) if pos is not None else (1, 1)
@@ -202,3 +223,33 @@ def _depth_exceeds(data: Any) -> bool:
             return True
         stack.extend((c, depth + 1) for c in children if isinstance(c, (dict, list)))
     return False
+
+
+def _has_lone_surrogate(data: Any) -> bool:
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if _LONE_SURROGATE.search(node):
+                return True
+        elif isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
+def _lone_escape_offset(text: str) -> int:
+    """Offset of the first ``\\uD800``-``\\uDFFF`` escape that is not half of a valid pair."""
+    skip_until = -1
+    for m in _SURROGATE_ESCAPE.finditer(text):
+        if m.start() < skip_until:
+            continue
+        unit = int(m.group()[2:], 16)
+        nxt = _SURROGATE_ESCAPE.match(text, m.end())
+        if unit < 0xDC00 and nxt is not None and int(nxt.group()[2:], 16) >= 0xDC00:
+            skip_until = nxt.end()
+            continue
+        return m.start()
+    return 0

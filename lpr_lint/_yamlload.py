@@ -28,6 +28,8 @@ from lpr_lint.pointer import split
 MAX_ALIAS_EXPANSION = 100_000
 """Values that aliases may add on top of the document's own nodes."""
 
+_MAX_INT_BITS = 14_000
+"""Integers wider than this could not be printed in decimal (Python's 4300-digit limit)."""
 _PLAIN = "tag:lpr-lint:plain"
 _CORE = "tag:yaml.org,2002:"
 _ALLOWED_SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null")}
@@ -177,19 +179,25 @@ class _Builder:
         if text in _BOOL:
             return _BOOL[text]
         try:
+            value: int | None = None
             if _INT.match(text):
-                return int(text)
-            if _OCT.match(text):
-                return int(text[2:], 8)
-            if _HEX.match(text):
-                return int(text[2:], 16)
-        except ValueError:
+                value = int(text)
+            elif _OCT.match(text):
+                value = int(text[2:], 8)
+            elif _HEX.match(text):
+                value = int(text[2:], 16)
+        except ValueError:  # more decimal digits than Python converts (4300)
             raise self.fail(node, "a number has too many digits") from None
-        if _FLOAT.match(text):
-            value = float(text)
-            if math.isinf(value):
-                raise self.fail(node, f"{text} is too large to be a number")
+        if value is not None:
+            if value.bit_length() > _MAX_INT_BITS:
+                raise self.fail(node, "a number has too many digits")
             return value
+        if _FLOAT.match(text):
+            number = float(text)
+            if math.isinf(number):
+                shown = text if len(text) <= 24 else text[:23] + "…"
+                raise self.fail(node, f"{shown} is too large to be a number")
+            return number
         if _NONFINITE.match(text):
             raise self.fail(node, f"{text} is not allowed (NaN and infinity are not numbers)")
         return text
@@ -203,6 +211,16 @@ def _children(node: Node) -> list[Node]:
     return []
 
 
+def _clamp(text: str, line: int, col: int) -> tuple[int, int]:
+    """libyaml reports end-of-stream errors on a line after the last: point at the end instead."""
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()
+    if line > len(lines):
+        return len(lines), len(lines[-1]) + 1 if lines else 1
+    return line, col
+
+
 def load_yaml(text: str, display: str) -> tuple[Any, Locator]:
     """Parse one YAML document; return the data and a pointer locator."""
     loader = _Loader(text)
@@ -213,9 +231,8 @@ def load_yaml(text: str, display: str) -> tuple[Any, Locator]:
         problem = exc.problem or exc.context or "invalid YAML"
         if "expected a single document" in str(exc):
             problem = "several YAML documents in one file; an export is a single document"
-        raise InputError(display, f"invalid YAML: {problem}",
-                         mark.line + 1 if mark else None,
-                         mark.column + 1 if mark else None) from None
+        line, col = _clamp(text, mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise InputError(display, f"invalid YAML: {problem}", line, col) from None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1 if exc.position is not None else None
         char = exc.character if isinstance(exc.character, int) else ord(exc.character)

@@ -90,8 +90,9 @@ def decode(raw: bytes, display: str) -> str:
     try:
         text = body.decode(encoding)
     except UnicodeDecodeError as exc:
-        line = body.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (body.rfind(b"\n", 0, exc.start) + 1) + 1
+        before = body[:exc.start].decode(encoding, errors="replace")
+        line = before.count("\n") + 1
+        col = len(before) - (before.rfind("\n") + 1) + 1
         bad = body[exc.start:exc.start + 1].hex().upper()
         if encoding == "utf-8":
             hint = "save it as UTF-8 (UTF-16 needs a byte-order mark)"

@@ -18,21 +18,25 @@ def display_path(path: str) -> str:
     return path.replace(os.sep, "/") if os.sep != "/" else path
 
 
-def discover(paths: Iterable[str]) -> list[str]:
+def discover(paths: Iterable[str], empty: list[str] | None = None) -> list[str]:
     """Files to check: files as given; directories recursed for ``*.json``, ``*.yaml``, ``*.yml``.
 
     Hidden directories (``.git``, the ``.lpr-lint`` store) are skipped while recursing.
     The result is de-duplicated and sorted, so output order never depends on the file system.
-    A path that does not exist is kept: loading it reports the error.
+    A path that does not exist is kept: loading it reports the error. Directories in which
+    nothing was found are appended to ``empty`` when it is given.
     """
     found: set[str] = set()
     for given in paths:
         if os.path.isdir(given):
+            before = len(found)
             for root, dirs, files in os.walk(given):
                 dirs[:] = [d for d in dirs if not d.startswith(".")]
                 for name in files:
                     if os.path.splitext(name)[1].lower() in EXTENSIONS:
                         found.add(os.path.normpath(os.path.join(root, name)))
+            if len(found) == before and empty is not None:
+                empty.append(os.path.normpath(given))
         else:
             found.add(os.path.normpath(given))
     return sorted(found)
@@ -42,8 +46,13 @@ def run_check(paths: Iterable[str], baseline: Baseline, options: Options,
               max_bytes: int = DEFAULT_MAX_BYTES) -> Report:
     """Check every export under ``paths``."""
     checker = Checker(baseline, options)
-    results: list[FileResult] = []
-    for path in discover(paths):
+    empty: list[str] = []
+    files = discover(paths, empty)
+    # a gate pointed at the wrong folder must not pass silently
+    results: list[FileResult] = [
+        checker.input_error(InputError(display_path(d), "no *.json, *.yaml or *.yml files "
+                                       "found in this directory")) for d in empty]
+    for path in files:
         shown = display_path(path)
         try:
             doc = load_document(path, shown, max_bytes=max_bytes)
