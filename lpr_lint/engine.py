@@ -23,10 +23,11 @@ from typing import Any
 from lpr_lint import resources
 from lpr_lint.baseline import Baseline, Rule
 from lpr_lint.errors import InputError
+from lpr_lint.jsondata import render
 from lpr_lint.loading import Document
 from lpr_lint.model import FileResult, FileStatus, Finding, Outcome, Report, Severity
 from lpr_lint.pointer import MISSING, NOT_A_LIST, WILDCARD, expand, join, resolve
-from lpr_lint.validator import Issue, Validator, render
+from lpr_lint.validator import Issue, Validator
 
 
 @dataclass(frozen=True, slots=True)

@@ -137,7 +137,7 @@ def parse_bytes(raw: bytes, display: str, syntax: str | None = None) -> Document
 
         data, locate = load_yaml(text, display)
     if not isinstance(data, dict):
-        from lpr_lint.validator import describe
+        from lpr_lint.jsondata import describe
 
         raise InputError(display, f"not an export: the top level is {describe(data)}, "
                          "expected a mapping of sections", 1, 1)

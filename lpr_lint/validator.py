@@ -15,14 +15,13 @@ any ``x-*`` key) are ignored. Anything else is a :class:`~lpr_lint.errors.Schema
 
 from __future__ import annotations
 
-import datetime as _dt
-import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from lpr_lint.errors import SchemaError
+from lpr_lint.jsondata import TYPE_WORDS, describe, is_date, is_type, json_equal, render
 from lpr_lint.pointer import child, split
 
 SUPPORTED_KEYWORDS = frozenset(
@@ -51,95 +50,6 @@ class Issue:
 
 _NO_ISSUES: tuple[Issue, ...] = ()
 Check = Callable[[Any, str], "tuple[Issue, ...] | list[Issue]"]
-
-# --- JSON data model helpers -------------------------------------------------------------
-
-_TYPE_WORDS = {
-    "null": "null",
-    "boolean": "true or false",
-    "integer": "a whole number",
-    "number": "a number",
-    "string": "text",
-    "array": "a list",
-    "object": "a mapping",
-}
-
-
-def json_type(value: Any) -> str:
-    """The JSON type name of a loaded value."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return type(value).__name__
-
-
-def _is_type(value: Any, name: str) -> bool:
-    if name == "integer":
-        if isinstance(value, bool):
-            return False
-        return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
-    if name == "number":
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    return json_type(value) == name
-
-
-def json_equal(a: Any, b: Any) -> bool:
-    """Equality as JSON Schema defines it (``true`` is not ``1``; ``1`` is ``1.0``)."""
-    if isinstance(a, bool) or isinstance(b, bool):
-        return isinstance(a, bool) and isinstance(b, bool) and a == b
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return a == b
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(json_equal(x, y) for x, y in zip(a, b, strict=True))
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(json_equal(a[k], b[k]) for k in a)
-    return type(a) is type(b) and bool(a == b)
-
-
-def render(value: Any, limit: int = 60) -> str:
-    """A short, plain rendering of a value for messages."""
-    if isinstance(value, str):
-        text = json.dumps(value, ensure_ascii=False)
-    else:
-        text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def describe(value: Any) -> str:
-    """``text "21"``, ``true``, ``a list``: what a user sees when a type is wrong."""
-    t = json_type(value)
-    if t in ("null", "boolean"):
-        return render(value)
-    if t in ("integer", "number"):
-        return f"the number {render(value)}"
-    if t == "string":
-        return f"text {render(value)}"
-    return _TYPE_WORDS.get(t, t)
-
-
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
-
-
-def _is_date(value: str) -> bool:
-    if not _DATE_RE.fullmatch(value):
-        return False
-    try:
-        _dt.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
 
 # --- compiler ---------------------------------------------------------------------------
 
@@ -249,13 +159,13 @@ def _all(checks: list[Check]) -> Check:
 def _type_check(spec: str | list[str]) -> Check:
     names = [spec] if isinstance(spec, str) else list(spec)
     for n in names:
-        if n not in _TYPE_WORDS:
+        if n not in TYPE_WORDS:
             raise SchemaError(f"unknown type {n!r}")
-    wanted = " or ".join(_TYPE_WORDS[n] for n in names)
+    wanted = " or ".join(TYPE_WORDS[n] for n in names)
 
     def run(x: Any, p: str) -> list[Issue] | tuple[Issue, ...]:
         for n in names:
-            if _is_type(x, n):
+            if is_type(x, n):
                 return _NO_ISSUES
         return [Issue(p, "type", f"expected {wanted}, found {describe(x)}")]
 
@@ -294,23 +204,30 @@ def _bound_check(keyword: str, bound: float) -> Check:
     ok, words = _BOUNDS[keyword]
 
     def run(x: Any, p: str) -> list[Issue] | tuple[Issue, ...]:
-        if not _is_type(x, "number") or ok(x, bound):
+        if not is_type(x, "number") or ok(x, bound):
             return _NO_ISSUES
         return [Issue(p, keyword, f"expected {words} {render(bound)}, found {render(x)}")]
 
     return run
 
 
+def _size_issues(size: int, lo: int | None, hi: int | None, p: str, keywords: tuple[str, str],
+                 unit: str) -> list[Issue] | None:
+    """minLength/maxLength and minItems/maxItems share their logic and wording."""
+    if lo is not None and size < lo:
+        msg = "must not be empty" if lo == 1 else f"must have at least {lo} {unit}"
+        return [Issue(p, keywords[0], msg)]
+    if hi is not None and size > hi:
+        return [Issue(p, keywords[1], f"must have at most {hi} {unit}")]
+    return None
+
+
 def _length_check(lo: int | None, hi: int | None) -> Check:
     def run(x: Any, p: str) -> list[Issue] | tuple[Issue, ...]:
         if not isinstance(x, str):
             return _NO_ISSUES
-        if lo is not None and len(x) < lo:
-            msg = "must not be empty" if lo == 1 else f"must be at least {lo} characters long"
-            return [Issue(p, "minLength", msg)]
-        if hi is not None and len(x) > hi:
-            return [Issue(p, "maxLength", f"must be at most {hi} characters long")]
-        return _NO_ISSUES
+        return _size_issues(len(x), lo, hi, p, ("minLength", "maxLength"),
+                            "characters") or _NO_ISSUES
 
     return run
 
@@ -330,7 +247,7 @@ def _pattern_check(pattern: str) -> Check:
 
 
 def _date_check(x: Any, p: str) -> list[Issue] | tuple[Issue, ...]:
-    if not isinstance(x, str) or _is_date(x):
+    if not isinstance(x, str) or is_date(x):
         return _NO_ISSUES
     return [Issue(p, "format", f"expected a date written YYYY-MM-DD, found {render(x)}")]
 
@@ -407,11 +324,9 @@ def _array_size_check(lo: int | None, hi: int | None, unique: bool) -> Check:
     def run(x: Any, p: str) -> list[Issue] | tuple[Issue, ...]:
         if not isinstance(x, list):
             return _NO_ISSUES
-        if lo is not None and len(x) < lo:
-            msg = "must not be empty" if lo == 1 else f"must have at least {lo} items"
-            return [Issue(p, "minItems", msg)]
-        if hi is not None and len(x) > hi:
-            return [Issue(p, "maxItems", f"must have at most {hi} items")]
+        found = _size_issues(len(x), lo, hi, p, ("minItems", "maxItems"), "items")
+        if found:
+            return found
         if unique:
             for i, a in enumerate(x):
                 if any(json_equal(a, b) for b in x[i + 1:]):

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import EXAMPLES, ROOT
 from typer.testing import CliRunner
 
+from conftest import EXAMPLES, ROOT
 from lpr_lint import __version__, resources
 from lpr_lint.cli import FormatChoice, app
 from lpr_lint.report import REPORTERS

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import AS_OF, EXAMPLES, ROOT
 
+from conftest import AS_OF, EXAMPLES, ROOT
 from lpr_lint._yamlload import load_yaml
 from lpr_lint.engine import Options
 from lpr_lint.errors import ExitCode

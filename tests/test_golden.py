@@ -8,9 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 from typer.testing import CliRunner
 
+from conftest import ROOT
 from lpr_lint.cli import app
 
 GOLDEN = ROOT / "tests" / "golden"

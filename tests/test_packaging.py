@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from conftest import EXAMPLES, ROOT
 
 pytest.importorskip("hatchling", reason="building the wheel needs hatchling (the test extra)")

@@ -13,8 +13,8 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import AS_OF, ROOT
 
+from conftest import AS_OF, ROOT
 from lpr_lint.compose import rule_schema
 from lpr_lint.engine import evaluate_rule
 

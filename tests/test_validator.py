@@ -12,15 +12,16 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import AS_OF, EXAMPLES, ROOT
 
+from conftest import AS_OF, EXAMPLES, ROOT
 from lpr_lint import resources
 from lpr_lint.compose import compose
 from lpr_lint.engine import Checker, Options, strictify
 from lpr_lint.errors import SchemaError
+from lpr_lint.jsondata import json_equal
 from lpr_lint.loading import load_document
 from lpr_lint.runner import discover
-from lpr_lint.validator import Validator, json_equal
+from lpr_lint.validator import Validator
 
 FORMAT_CHECKER = jsonschema.Draft202012Validator.FORMAT_CHECKER
 DOCS = [load_document(p) for p in discover([str(EXAMPLES)])]
