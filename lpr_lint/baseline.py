@@ -29,7 +29,8 @@ BASIS_LABELS = {
     "derived": "derived from statute",
     "best_practice": "best practice",
 }
-_PLACEHOLDER = re.compile(r"\{(@?[A-Za-z_][A-Za-z0-9_]*)\}")
+PLACEHOLDER = re.compile(r"\{(@?[A-Za-z_][A-Za-z0-9_]*)\}")
+"""Message placeholders: ``{value}`` (the governed value) and ``{@field}`` (a scope field)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +165,7 @@ def _build_rule(path: str, raw: Mapping[str, Any], sources: Mapping[str, Mapping
     if not p_segs:
         raise _fail(path, f"{rid}: a rule must govern a value below the document root", where)
     message = raw.get("message", raw["title"])
-    for name in _PLACEHOLDER.findall(message):
+    for name in PLACEHOLDER.findall(message):
         if name != "value" and not name.startswith("@"):
             raise _fail(path, f"{rid}: unknown message placeholder {{{name}}} (use {{value}} or "
                         "{@field})", where)

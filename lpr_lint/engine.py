@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lpr_lint import resources
-from lpr_lint.baseline import Baseline, Rule
+from lpr_lint.baseline import PLACEHOLDER, Baseline, Rule
 from lpr_lint.errors import InputError
 from lpr_lint.jsondata import render
 from lpr_lint.loading import Document
@@ -68,12 +68,8 @@ class Options:
     strict: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Outcomes:
-    """Raw outcomes of one rule on one document: (outcome, pointer, message) triples."""
-
-    rule: Rule
-    results: tuple[tuple[Outcome, str, str], ...]
+RuleResult = tuple[Outcome, str, str]
+"""One outcome of a rule: (outcome, concrete pointer, message)."""
 
 
 def strictify(schema: Any) -> Any:
@@ -95,9 +91,6 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else render(value)
 
 
-_PLACEHOLDER = re.compile(r"\{(@?[A-Za-z_][A-Za-z0-9_]*)\}")
-
-
 def _message(rule: Rule, value: Any, scope_node: Any, scope_ptr: str) -> str:
     def sub(m: re.Match[str]) -> str:
         name = m.group(1)
@@ -106,7 +99,7 @@ def _message(rule: Rule, value: Any, scope_node: Any, scope_ptr: str) -> str:
         got = scope_node.get(name[1:], MISSING) if isinstance(scope_node, dict) else MISSING
         return scope_ptr if got is MISSING else _text(got)
 
-    return _PLACEHOLDER.sub(sub, rule.message)
+    return PLACEHOLDER.sub(sub, rule.message)
 
 
 def _detail(issues: list[Issue], base: str) -> str:
@@ -117,11 +110,11 @@ def _detail(issues: list[Issue], base: str) -> str:
     return f" ({where.lstrip('/') + ': ' if where else ''}{first.message})"
 
 
-def evaluate_rule(rule: Rule, data: Any, as_of: _dt.date) -> Outcomes:
-    """Every outcome of one rule on one document."""
+def evaluate_rule(rule: Rule, data: Any, as_of: _dt.date) -> list[RuleResult]:
+    """Every outcome of one rule on one document, in document order."""
     if as_of < rule.effective:
-        return Outcomes(rule, ((Outcome.NOT_APPLICABLE, rule.pointer, "not yet in effect"),))
-    results: list[tuple[Outcome, str, str]] = []
+        return [(Outcome.NOT_APPLICABLE, rule.pointer, "not yet in effect")]
+    results: list[RuleResult] = []
     scope_segments = list(rule.scope_segments)
     for scope_ptr, node in expand(data, scope_segments):
         if node is MISSING:
@@ -136,10 +129,10 @@ def evaluate_rule(rule: Rule, data: Any, as_of: _dt.date) -> Outcomes:
     if not results:  # an empty list: nothing the rule governs exists, vacuously compliant
         first_star = scope_segments.index(WILDCARD) if WILDCARD in scope_segments else None
         results.append((Outcome.PASS, join(scope_segments[:first_star]), "no items"))
-    return Outcomes(rule, tuple(results))
+    return results
 
 
-def _evaluate_node(rule: Rule, node: Any, scope_ptr: str) -> tuple[Outcome, str, str]:
+def _evaluate_node(rule: Rule, node: Any, scope_ptr: str) -> RuleResult:
     for segs, validator in rule.when_validators:
         value = resolve(node, list(segs))
         where = scope_ptr + join(segs)
@@ -195,8 +188,7 @@ class Checker:
         outcomes: list[tuple[str, Outcome]] = []
         for rule in self.baseline.rules:
             worst = Outcome.NOT_APPLICABLE
-            for outcome, pointer, message in evaluate_rule(rule, doc.data,
-                                                           self.options.as_of).results:
+            for outcome, pointer, message in evaluate_rule(rule, doc.data, self.options.as_of):
                 if _RANK[outcome] > _RANK[worst]:
                     worst = outcome
                 if outcome in (Outcome.FAIL, Outcome.UNKNOWN):

@@ -44,7 +44,7 @@ def test_rule_case(ct_baseline: Any, rule_id: str, case: dict[str, Any]) -> None
     rule = ct_baseline.rule(rule_id)
     assert rule is not None, f"unknown rule {rule_id} in a case file"
     as_of = _dt.date.fromisoformat(case.get("as_of", AS_OF.isoformat()))
-    got = [f"{o.value} {p}" for o, p, _ in evaluate_rule(rule, case["doc"], as_of).results]
+    got = [f"{o.value} {p}" for o, p, _ in evaluate_rule(rule, case["doc"], as_of)]
     assert got == case["expect"]
 
     if as_of >= rule.effective:  # the composed schema only holds rules in effect
