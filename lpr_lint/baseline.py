@@ -66,6 +66,29 @@ class Rule:
 
 
 @dataclass(frozen=True, slots=True)
+class Collection:
+    """A list whose items drift matches by identity rather than by position."""
+
+    pointer: str
+    identity: tuple[tuple[str, ...], ...]
+    """Key sets tried in order; two items match on the first set both items have in full."""
+    label: tuple[str, ...]
+    added: str
+    """Direction of an item appearing: loosening, tightening or neutral."""
+    removed: str
+    neutral_when: Validator | None = None
+    """Items matching this schema are neutral when they appear or disappear."""
+
+
+@dataclass(frozen=True, slots=True)
+class DriftConfig:
+    """How drift compares two exports under this baseline."""
+
+    ignore: tuple[str, ...] = ()
+    collections: tuple[Collection, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Baseline:
     """A loaded, validated baseline."""
 
@@ -78,6 +101,7 @@ class Baseline:
     path: str
     rules: tuple[Rule, ...]
     sources: Mapping[str, Mapping[str, Any]]
+    drift: DriftConfig = field(default_factory=DriftConfig)
 
     def info(self) -> BaselineInfo:
         """Identity for reports."""
@@ -136,7 +160,22 @@ def load_baseline(spec: str) -> Baseline:
         id=data["baseline"], version=data["version"], title=data["title"],
         jurisdiction=data["jurisdiction"], disclaimer=data.get("disclaimer", ""),
         sha256=doc.sha256, path=doc.path, rules=tuple(rules), sources=sources,
+        drift=_drift_config(doc.path, data.get("drift", {}), doc.locate("/drift")),
     )
+
+
+def _drift_config(path: str, raw: Mapping[str, Any], where: tuple[int, int]) -> DriftConfig:
+    collections = []
+    for c in raw.get("collections", []):
+        try:
+            neutral = Validator(c["neutral_when"]) if "neutral_when" in c else None
+        except SchemaError as exc:
+            raise _fail(path, f"drift collection {c['pointer']}: {exc}", where) from None
+        collections.append(Collection(
+            pointer=c["pointer"], identity=tuple(tuple(k) for k in c["identity"]),
+            label=tuple(c.get("label", c["identity"][0])), added=c["added"],
+            removed=c["removed"], neutral_when=neutral))
+    return DriftConfig(ignore=tuple(raw.get("ignore", ())), collections=tuple(collections))
 
 
 def default_scope(pointer: str) -> str:

@@ -26,6 +26,12 @@ if TYPE_CHECKING:
 FormatChoice = enum.Enum(  # type: ignore[misc]
     "FormatChoice", {name: name for name in REPORTERS}, type=str)
 """``--format`` choices: the keys of the reporter registry."""
+DriftFormat = enum.Enum(  # type: ignore[misc]
+    "DriftFormat", {name: name for name in ("text", "json", "markdown")}, type=str)
+"""``drift --format`` choices (the drift reporter registry's keys; checked by a test)."""
+DriftGate = enum.Enum(  # type: ignore[misc]
+    "DriftGate", {name: name for name in ("loosening", "violation", "any", "never")}, type=str)
+"""``drift --fail-on`` choices (:data:`lpr_lint.drift.GATES`; checked by a test)."""
 
 app = typer.Typer(
     name=TOOL_NAME,
@@ -88,6 +94,8 @@ FailOnOpt = Annotated[Severity, typer.Option(
     help="Lowest severity that makes the run fail (exit 1).")]
 StrictOpt = Annotated[bool, typer.Option(
     "--strict", help="Also report keys that are not part of export format v1.")]
+StoreOpt = Annotated[str, typer.Option(
+    "--store", metavar="DIR", help="Approval store directory.")]
 
 
 def _version(value: bool) -> None:
@@ -197,6 +205,129 @@ def explain(
     except LprLintError as exc:
         _fatal(str(exc))
     typer.echo(text, nl=False)
+
+
+@app.command()
+def approve(
+    export: Annotated[str, typer.Argument(metavar="EXPORT", help="The export to approve.",
+                                          show_default=False)],
+    by: Annotated[str, typer.Option("--by", metavar="NAME", help="Who approves it.",
+                                    show_default=False)],
+    note: Annotated[str, typer.Option("--note", metavar="TEXT", help="Why.")] = "",
+    store: StoreOpt = ".lpr-lint",
+    accept_findings: Annotated[bool, typer.Option(
+        "--accept-findings", help="Approve despite failing findings, recording them.")] = False,
+    baseline: BaselineOpt = "ct",
+    fail_on: FailOnOpt = Severity.HIGH,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Record an export as approved: a snapshot and a hash-chained ledger entry."""
+    from lpr_lint.engine import Options
+    from lpr_lint.store import Store
+    from lpr_lint.workflow import ApprovalRefused
+    from lpr_lint.workflow import approve as do_approve
+
+    try:
+        done = do_approve(export, _load_baseline(baseline),
+                          Options(as_of=_as_of(as_of), fail_on=fail_on), Store(store), by, note,
+                          accept_findings)
+    except ApprovalRefused as exc:
+        _fatal(str(exc), ExitCode.FINDINGS)
+    except LprLintError as exc:
+        _fatal(str(exc))
+    entry = done.entry
+    accepted = len(entry["findings"]["accepted"])
+    typer.echo(f"approved {entry['export']['path']} as entry #{entry['seq']} in {store} "
+               f"(snapshot {entry['snapshot_sha256'][:12]}, entry {entry['hash'][:12]})"
+               + (f"; {accepted} finding(s) accepted" if accepted else ""))
+
+
+ledger_app = typer.Typer(help="Inspect and verify the approval ledger.", no_args_is_help=True)
+app.add_typer(ledger_app, name="ledger")
+
+
+@ledger_app.command("verify")
+def ledger_verify(store: StoreOpt = ".lpr-lint") -> None:
+    """Recompute the hash chain and every snapshot hash (exit 0 intact, 1 tampered)."""
+    from lpr_lint.store import Store
+
+    try:
+        result = Store(store).verify()
+    except LprLintError as exc:
+        _fatal(str(exc))
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    if result.problem:
+        typer.echo(f"TAMPERED: {result.problem}")
+        raise typer.Exit(int(ExitCode.FINDINGS))
+    if result.torn:
+        typer.echo(f"TORN: {result.torn}")
+        raise typer.Exit(int(ExitCode.FINDINGS))
+    typer.echo(f"intact: {result.entries} entr{'y' if result.entries == 1 else 'ies'} and "
+               "their snapshots verify")
+
+
+@ledger_app.command("show")
+def ledger_show(
+    store: StoreOpt = ".lpr-lint",
+    output_format: Annotated[FormatChoice, typer.Option(
+        "--format", "-f", case_sensitive=False, help="text or json.")] = "text",  # type: ignore[assignment]
+) -> None:
+    """The approval history, oldest first."""
+    from lpr_lint.store import Store
+
+    try:
+        entries = Store(store).entries()
+    except LprLintError as exc:
+        _fatal(str(exc))
+    if FormatChoice(output_format).value == "json":
+        typer.echo(json.dumps(entries, indent=2, sort_keys=True, ensure_ascii=False))
+        return
+    for e in entries:
+        f = e.get("findings", {})
+        accepted = len(f.get("accepted", []))
+        typer.echo(f"#{e.get('seq')}  {e.get('timestamp')}  {e.get('approver')}  "
+                   f"{e.get('export', {}).get('path')}  snapshot "
+                   f"{str(e.get('snapshot_sha256'))[:12]}  entry {str(e.get('hash'))[:12]}"
+                   + (f"  {accepted} accepted finding(s)" if accepted else "")
+                   + (f"  — {e['note']}" if e.get("note") else ""))
+    if not entries:
+        typer.echo("no approvals yet")
+
+
+@app.command()
+def drift(
+    export: Annotated[str, typer.Argument(metavar="EXPORT", help="The current export.",
+                                          show_default=False)],
+    against: Annotated[str | None, typer.Option(
+        "--against", metavar="SNAPSHOT",
+        help="Compare with this earlier export instead of the latest approval.")] = None,
+    store: StoreOpt = ".lpr-lint",
+    output_format: Annotated[DriftFormat, typer.Option(
+        "--format", "-f", case_sensitive=False, help="Report format.")] = "text",  # type: ignore[assignment]
+    fail_on: Annotated[DriftGate, typer.Option(
+        "--fail-on", case_sensitive=False,
+        help="loosening: any loosening change or new violation; violation: new violations "
+        "only; any: any change; never.")] = "loosening",  # type: ignore[assignment]
+    ignore: Annotated[list[str] | None, typer.Option(
+        "--ignore", metavar="POINTER",
+        help="Also ignore this value (JSON Pointer, * for list items); repeatable.")] = None,
+    baseline: BaselineOpt = "ct",
+    as_of: AsOfOpt = None,
+) -> None:
+    """What changed since the last approved snapshot, and which changes loosen compliance."""
+    from lpr_lint.report.drift import DRIFT_REPORTERS
+    from lpr_lint.store import Store
+    from lpr_lint.workflow import drift as do_drift
+
+    try:
+        report = do_drift(export, _load_baseline(baseline), _as_of(as_of), against=against,
+                          store=Store(store), ignore=ignore or (),
+                          fail_on=DriftGate(fail_on).value)
+    except LprLintError as exc:
+        _fatal(str(exc))
+    typer.echo(DRIFT_REPORTERS[DriftFormat(output_format).value]().render(report), nl=False)
+    raise typer.Exit(int(ExitCode.FINDINGS if report.gate_failed else ExitCode.OK))
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -25,7 +25,7 @@ from lpr_lint.baseline import PLACEHOLDER, Baseline, Rule
 from lpr_lint.errors import InputError
 from lpr_lint.jsondata import render
 from lpr_lint.loading import Document
-from lpr_lint.model import FileResult, FileStatus, Finding, Outcome, Report, Severity
+from lpr_lint.model import FileResult, FileStatus, Finding, Outcome, Report, Severity, gates
 from lpr_lint.pointer import MISSING, NOT_A_LIST, WILDCARD, expand, join, resolve
 from lpr_lint.validator import Issue, Validator
 
@@ -125,14 +125,14 @@ def evaluate_rule(rule: Rule, data: Any, as_of: _dt.date) -> list[RuleResult]:
             results.append((Outcome.UNKNOWN, scope_ptr, f"unknown: {scope_ptr} is not a list, "
                             "so compliance cannot be shown"))
             continue
-        results.append(_evaluate_node(rule, node, scope_ptr))
+        results.append(evaluate_node(rule, node, scope_ptr))
     if not results:  # an empty list: nothing the rule governs exists, vacuously compliant
         first_star = scope_segments.index(WILDCARD) if WILDCARD in scope_segments else None
         results.append((Outcome.PASS, join(scope_segments[:first_star]), "no items"))
     return results
 
 
-def _evaluate_node(rule: Rule, node: Any, scope_ptr: str) -> RuleResult:
+def evaluate_node(rule: Rule, node: Any, scope_ptr: str) -> RuleResult:
     for segs, validator in rule.when_validators:
         value = resolve(node, list(segs))
         where = scope_ptr + join(segs)
@@ -201,17 +201,16 @@ class Checker:
                                                   text, rule))
             outcomes.append((rule.id, worst))
         findings = sorted(set(findings), key=Finding.sort_key)
-        gating = any(self._gating(f) for f in findings)
+        gating = any(self.is_gating(f) for f in findings)
         return FileResult(
             path=doc.path, sha256=doc.sha256,
             status=FileStatus.FAIL if gating else FileStatus.PASS,
             findings=tuple(findings), rule_outcomes=tuple(sorted(outcomes)),
         )
 
-    def _gating(self, finding: Finding) -> bool:
-        if finding.outcome is Outcome.UNKNOWN and self.options.allow_unknown:
-            return False
-        return finding.severity.rank >= self.options.fail_on.rank
+    def is_gating(self, finding: Finding) -> bool:
+        """Does this finding fail the run under these options?"""
+        return gates(finding, self.options.fail_on, self.options.allow_unknown)
 
     def input_error(self, error: InputError) -> FileResult:
         """The result for a file that could not be read."""

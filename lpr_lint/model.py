@@ -134,6 +134,11 @@ class Report:
 
     def is_gating(self, finding: Finding) -> bool:
         """Does this finding make the run fail under the report's thresholds?"""
-        if finding.outcome is Outcome.UNKNOWN and self.allow_unknown:
-            return False
-        return finding.severity.rank >= self.fail_on.rank
+        return gates(finding, self.fail_on, self.allow_unknown)
+
+
+def gates(finding: Finding, fail_on: Severity, allow_unknown: bool) -> bool:
+    """Does a finding fail a run at ``fail_on``? Unknowns do unless they are allowed."""
+    if finding.outcome is Outcome.UNKNOWN and allow_unknown:
+        return False
+    return finding.severity.rank >= fail_on.rank

@@ -1,0 +1,264 @@
+"""The approval store: normalised snapshots and a hash-chained, append-only ledger.
+
+Layout of a store directory (default ``.lpr-lint/``)::
+
+    ledger.jsonl              one JSON entry per line; each names the hash of the one before
+    snapshots/<sha256>.json   the approved export, canonical JSON, named by its own hash
+    lock                      taken (flock) by every writer
+
+Every write is atomic (temporary file, fsync, rename, fsync of the directory) and happens
+under the lock, so concurrent approvals are serialised: none is lost, none forks the chain,
+and a writer killed at any point leaves either the old ledger or the new one, never a mix.
+``verify`` recomputes every entry hash, the chain and every snapshot hash.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import errno
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from lpr_lint.errors import LprLintError
+
+DEFAULT_STORE = ".lpr-lint"
+LEDGER = "ledger.jsonl"
+SNAPSHOTS = "snapshots"
+LOCK = "lock"
+GENESIS = "0" * 64
+"""The ``prev`` of the first entry."""
+LOCK_TIMEOUT_S = 60.0
+
+
+class StoreError(LprLintError):
+    """The store cannot be read or written (exit 3)."""
+
+
+def canonical_bytes(value: Any) -> bytes:
+    """The one byte form of a JSON value that hashes are taken over."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False).encode("utf-8")
+
+
+def snapshot_bytes(data: Any) -> bytes:
+    """A normalised snapshot: sorted keys, two-space indent, UTF-8, final newline."""
+    return (json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)
+            + "\n").encode("utf-8")
+
+
+def entry_hash(entry: dict[str, Any]) -> str:
+    """sha256 of the canonical entry without its own ``hash``."""
+    body = {k: v for k, v in entry.items() if k != "hash"}
+    return hashlib.sha256(canonical_bytes(body)).hexdigest()
+
+
+def write_atomic(path: str, data: bytes) -> None:
+    """Replace ``path`` with ``data``: temp file in the same directory, fsync, rename, fsync."""
+    directory = os.path.dirname(path) or "."
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    dir_fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+@contextlib.contextmanager
+def locked(store: str, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
+    """Hold the store's exclusive lock (waits up to ``timeout`` seconds)."""
+    import fcntl
+
+    fd = os.open(os.path.join(store, LOCK), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() > deadline:
+                    raise StoreError(f"{store}: locked by another lpr-lint process for more "
+                                     f"than {timeout:.0f} s") from None
+                time.sleep(0.02)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """What ``verify`` found."""
+
+    entries: int
+    """Entries that verified, from the first."""
+    problem: str | None = None
+    """The first tampering found (entry or file named), if any."""
+    torn: str | None = None
+    """An incomplete last line: an interrupted write, not an altered entry."""
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def intact(self) -> bool:
+        """True when nothing was altered and nothing is torn."""
+        return self.problem is None and self.torn is None
+
+
+class Store:
+    """An approval store directory."""
+
+    def __init__(self, path: str = DEFAULT_STORE) -> None:
+        self.path = path
+        self.ledger = os.path.join(path, LEDGER)
+        self.snapshots = os.path.join(path, SNAPSHOTS)
+
+    def snapshot_path(self, sha256: str) -> str:
+        """Where the snapshot with this hash is kept."""
+        return os.path.join(self.snapshots, f"{sha256}.json")
+
+    # -- reading ---------------------------------------------------------------------
+
+    def _read_ledger(self) -> bytes:
+        if not os.path.isdir(self.path):
+            raise StoreError(f"{self.path}: no approval store here (nothing approved yet? see "
+                             "`lpr-lint approve`)")
+        try:
+            with open(self.ledger, "rb") as fh:
+                return fh.read()
+        except FileNotFoundError:
+            return b""
+        except OSError as exc:
+            raise StoreError(f"{self.ledger}: cannot read: {exc.strerror or exc}") from None
+
+    def entries(self) -> list[dict[str, Any]]:
+        """Every complete entry, oldest first (no verification; see :meth:`verify`)."""
+        raw = self._read_ledger()
+        out = []
+        for number, line in enumerate(raw.split(b"\n"), start=1):
+            if not line.strip():
+                continue
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                raise StoreError(f"{self.ledger}:{number}: not a ledger entry; run "
+                                 "`lpr-lint ledger verify`") from None
+            out.append(entry)
+        return out
+
+    def verify(self) -> Verification:
+        """Recompute the chain and every snapshot hash; stop at the first problem."""
+        raw = self._read_ledger()
+        lines = raw.split(b"\n")
+        last = lines.pop()  # after the final newline: empty unless the last write was torn
+        prev, count, referenced = GENESIS, 0, set()
+        for number, line in enumerate(lines, start=1):
+            where = f"{self.ledger}:{number}"
+            try:
+                entry = json.loads(line)
+                if not isinstance(entry, dict):
+                    raise ValueError
+            except ValueError:
+                return Verification(count, f"{where}: entry {number} is not valid JSON: the "
+                                    "ledger was altered")
+            seq = entry.get("seq")
+            if entry.get("hash") != entry_hash(entry):
+                return Verification(count, f"{where}: entry #{seq} was altered (its hash does "
+                                    "not match its content)")
+            if seq != number or entry.get("prev") != prev:
+                return Verification(count, f"{where}: entry #{seq} does not follow entry "
+                                    f"#{number - 1}: an entry was removed, inserted or reordered")
+            snap = str(entry.get("snapshot_sha256", ""))
+            problem = self._check_snapshot(snap, seq)
+            if problem:
+                return Verification(count, problem)
+            referenced.add(snap)
+            prev, count = entry["hash"], count + 1
+        torn = None
+        if last.strip():
+            torn = (f"{self.ledger}:{len(lines) + 1}: the last line is incomplete (a write was "
+                    f"interrupted); the {count} entries before it verify")
+        orphans = sorted(
+            name for name in (os.listdir(self.snapshots) if os.path.isdir(self.snapshots) else [])
+            if name.endswith(".json") and name[:-5] not in referenced)
+        warnings = tuple(f"{os.path.join(self.snapshots, n)}: not referenced by any entry (an "
+                         "interrupted approval, or a removed last entry)" for n in orphans)
+        return Verification(count, None, torn, warnings)
+
+    def _check_snapshot(self, sha256: str, seq: Any) -> str | None:
+        path = self.snapshot_path(sha256)
+        try:
+            with open(path, "rb") as fh:
+                actual = hashlib.sha256(fh.read()).hexdigest()
+        except OSError:
+            return f"{path}: snapshot of entry #{seq} is missing"
+        if actual != sha256:
+            return f"{path}: snapshot of entry #{seq} was altered (its hash does not match)"
+        return None
+
+    def latest(self) -> tuple[dict[str, Any], bytes]:
+        """The newest entry and its snapshot bytes (hash-checked)."""
+        entries = self.entries()
+        if not entries:
+            raise StoreError(f"{self.path}: nothing has been approved yet (see "
+                             "`lpr-lint approve`)")
+        entry = entries[-1]
+        sha = str(entry.get("snapshot_sha256", ""))
+        problem = self._check_snapshot(sha, entry.get("seq"))
+        if problem:
+            raise StoreError(f"{problem}; run `lpr-lint ledger verify`")
+        with open(self.snapshot_path(sha), "rb") as fh:
+            return entry, fh.read()
+
+    # -- writing ---------------------------------------------------------------------
+
+    def append(self, data: Any, record: dict[str, Any],
+               now: _dt.datetime | None = None) -> dict[str, Any]:
+        """Store a snapshot of ``data`` and append an entry describing it; return the entry.
+
+        ``record`` holds the caller's fields (approver, note, export, baseline, findings);
+        sequence number, timestamp, snapshot hash and the chain are added here, under the lock.
+        """
+        try:
+            os.makedirs(self.snapshots, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot create the store: {exc.strerror}") from None
+        snap = snapshot_bytes(data)
+        sha = hashlib.sha256(snap).hexdigest()
+        with locked(self.path):
+            check = self.verify()
+            if not check.intact:
+                raise StoreError(f"{check.problem or check.torn}; the ledger must verify before "
+                                 "anything is appended")
+            existing = self._read_ledger()
+            entries = [json.loads(x) for x in existing.split(b"\n") if x.strip()]
+            if not os.path.exists(self.snapshot_path(sha)):
+                write_atomic(self.snapshot_path(sha), snap)
+            stamp = (now or _dt.datetime.now(_dt.timezone.utc)).astimezone(_dt.timezone.utc)
+            entry = {
+                **record,
+                "seq": len(entries) + 1,
+                "timestamp": stamp.isoformat(timespec="seconds").replace("+00:00", "Z"),
+                "snapshot_sha256": sha,
+                "prev": entries[-1]["hash"] if entries else GENESIS,
+            }
+            entry["hash"] = entry_hash(entry)
+            write_atomic(self.ledger, existing + canonical_bytes(entry) + b"\n")
+        return entry
