@@ -1,4 +1,4 @@
-"""Golden outputs: the whole report for examples/ in each format, and the composed schema.
+"""Golden outputs: check reports, the composed schema, and drift reports in each format.
 
 Regenerate after an intended change with:  python -m pytest tests/test_golden.py --update-golden
 """
@@ -20,6 +20,17 @@ CASES = {
     "check-examples-strict.txt": ["check", "examples", "--as-of", "2027-02-01", "--strict",
                                   "--fail-on", "info"],
     "schema-ct.json": ["schema", "--as-of", "2027-02-01"],
+    "drift-vendor-default.txt": [
+        "drift", "examples/noncompliant/vendor-default-30-days.json",
+        "--against", "examples/compliant/lakeside-ct-pd.yaml", "--as-of", "2027-02-01"],
+    "drift-vendor-default.md": [
+        "drift", "examples/noncompliant/vendor-default-30-days.json",
+        "--against", "examples/compliant/lakeside-ct-pd.yaml", "--as-of", "2027-02-01",
+        "--format", "markdown"],
+    "drift-federal.json": [
+        "drift", "examples/noncompliant/federal-ice-assist.json",
+        "--against", "examples/compliant/lakeside-ct-pd.yaml", "--as-of", "2027-02-01",
+        "--format", "json"],
 }
 
 

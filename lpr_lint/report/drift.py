@@ -57,7 +57,8 @@ class TextDriftReporter(DriftReporter):
     def render(self, report: DriftReport) -> str:
         lines = [f"Drift of {report.after_path} from {report.before_label}",
                  f"baseline {report.baseline.id} {report.baseline.version}, as of "
-                 f"{report.as_of}", ""]
+                 f"{report.as_of}",
+                 "(+ added, - removed: pointer in the approved export, ~ changed)", ""]
         if not report.changes:
             lines.append("No changes.")
         for section, changes in groupby(report.changes, key=lambda c: c.section):
@@ -69,7 +70,7 @@ class TextDriftReporter(DriftReporter):
 
     @staticmethod
     def _line(c: Change) -> str:
-        what = f"{c.pointer} ({c.label})" if c.label else c.pointer
+        what = f'{c.pointer} "{c.label}"' if c.label else c.pointer
         if c.kind == "changed":
             value = f"{_short(c.before, 36)} → {_short(c.after, 36)}"
         else:
