@@ -50,6 +50,12 @@ def _fatal(message: str, code: ExitCode = ExitCode.INPUT) -> NoReturn:
     raise typer.Exit(int(code))
 
 
+def _required_text(value: str) -> str:
+    if not value.strip():
+        raise typer.BadParameter("must not be empty")
+    return value
+
+
 def _parse_date(value: str | None) -> str | None:
     if value is None:
         return None
@@ -212,7 +218,7 @@ def approve(
     export: Annotated[str, typer.Argument(metavar="EXPORT", help="The export to approve.",
                                           show_default=False)],
     by: Annotated[str, typer.Option("--by", metavar="NAME", help="Who approves it.",
-                                    show_default=False)],
+                                    show_default=False, callback=_required_text)],
     note: Annotated[str, typer.Option("--note", metavar="TEXT", help="Why.")] = "",
     store: StoreOpt = ".lpr-lint",
     accept_findings: Annotated[bool, typer.Option(

@@ -32,6 +32,7 @@ DEFAULT_STORE = ".lpr-lint"
 LEDGER = "ledger.jsonl"
 SNAPSHOTS = "snapshots"
 LOCK = "lock"
+TMP_PREFIX = ".tmp-"
 GENESIS = "0" * 64
 """The ``prev`` of the first entry."""
 LOCK_TIMEOUT_S = 60.0
@@ -59,11 +60,18 @@ def entry_hash(entry: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_bytes(body)).hexdigest()
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: str, data: bytes) -> None:
     """Replace ``path`` with ``data``: temp file in the same directory, fsync, rename, fsync."""
     directory = os.path.dirname(path) or "."
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
+    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=directory)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp's 0600 would lock out the rest of a team
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -163,8 +171,9 @@ class Store:
             out.append(entry)
         return out
 
-    def verify(self) -> Verification:
-        """Recompute the chain and every snapshot hash; stop at the first problem."""
+    def verify(self, snapshots: bool = True) -> Verification:
+        """Recompute the chain and (unless ``snapshots`` is False) every snapshot hash; stop at
+        the first problem."""
         raw = self._read_ledger()
         lines = raw.split(b"\n")
         last = lines.pop()  # after the final newline: empty unless the last write was torn
@@ -184,9 +193,10 @@ class Store:
                                     "not match its content)")
             if seq != number or entry.get("prev") != prev:
                 return Verification(count, f"{where}: entry #{seq} does not follow entry "
-                                    f"#{number - 1}: an entry was removed, inserted or reordered")
+                                    f"#{number - 1}: an entry was removed, inserted or reordered, "
+                                    f"or entry #{number - 1} was rewritten with a new hash")
             snap = str(entry.get("snapshot_sha256", ""))
-            problem = self._check_snapshot(snap, seq)
+            problem = self._check_snapshot(snap, seq) if snapshots else None
             if problem:
                 return Verification(count, problem)
             referenced.add(snap)
@@ -198,9 +208,19 @@ class Store:
         orphans = sorted(
             name for name in (os.listdir(self.snapshots) if os.path.isdir(self.snapshots) else [])
             if name.endswith(".json") and name[:-5] not in referenced)
-        warnings = tuple(f"{os.path.join(self.snapshots, n)}: not referenced by any entry (an "
-                         "interrupted approval, or a removed last entry)" for n in orphans)
-        return Verification(count, None, torn, warnings)
+        warnings = [f"{os.path.join(self.snapshots, n)}: not referenced by any entry (an "
+                    "interrupted approval, or a removed last entry)" for n in orphans]
+        warnings += [f"{t}: temporary file left by an interrupted write (the next approval "
+                     "removes it)" for t in self._leftovers()]
+        return Verification(count, None, torn, tuple(warnings))
+
+    def _leftovers(self) -> list[str]:
+        found = []
+        for directory in (self.path, self.snapshots):
+            if os.path.isdir(directory):
+                found += sorted(os.path.join(directory, n) for n in os.listdir(directory)
+                                if n.startswith(TMP_PREFIX))
+        return found
 
     def _check_snapshot(self, sha256: str, seq: Any) -> str | None:
         path = self.snapshot_path(sha256)
@@ -214,7 +234,11 @@ class Store:
         return None
 
     def latest(self) -> tuple[dict[str, Any], bytes]:
-        """The newest entry and its snapshot bytes (hash-checked)."""
+        """The newest entry and its snapshot bytes, after checking the whole chain and that
+        snapshot's hash (an edited ledger must never be compared against)."""
+        chain = self.verify(snapshots=False)
+        if not chain.intact:
+            raise StoreError(f"{chain.problem or chain.torn}; run `lpr-lint ledger verify`")
         entries = self.entries()
         if not entries:
             raise StoreError(f"{self.path}: nothing has been approved yet (see "
@@ -243,6 +267,9 @@ class Store:
         snap = snapshot_bytes(data)
         sha = hashlib.sha256(snap).hexdigest()
         with locked(self.path):
+            for leftover in self._leftovers():  # under the lock, no writer is alive to own them
+                with contextlib.suppress(OSError):
+                    os.unlink(leftover)
             check = self.verify()
             if not check.intact:
                 raise StoreError(f"{check.problem or check.torn}; the ledger must verify before "
