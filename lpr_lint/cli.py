@@ -338,6 +338,12 @@ def drift(
 
 def main(argv: list[str] | None = None) -> Any:
     """Console-script entry point: run the app, never show a traceback."""
+    import gc
+
+    # A short-lived process that builds large acyclic trees (a 100,000-partner export is
+    # ~1.5 million objects): the cycle collector would spend a third of a drift run finding
+    # nothing. Memory stays bounded by the inputs' size limit.
+    gc.disable()
     try:
         return app(args=argv, prog_name=TOOL_NAME)
     except KeyboardInterrupt:
@@ -349,3 +355,5 @@ def main(argv: list[str] | None = None) -> Any:
         typer.echo(f"{TOOL_NAME}: internal error: {type(exc).__name__}: {exc} (please report "
                    "this with the command you ran)", err=True)
         sys.exit(int(ExitCode.INPUT))
+    finally:
+        gc.enable()

@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 
 from conftest import AS_OF, EXAMPLES
 from lpr_lint.cli import DriftFormat, DriftGate, app
-from lpr_lint.drift import GATES, compute_drift, gate_fails, match_items, without
+from lpr_lint.diffing import match_items, without
+from lpr_lint.drift import GATES, compute_drift, gate_fails
 from lpr_lint.loading import load_document
 from lpr_lint.report.drift import DRIFT_REPORTERS
 
