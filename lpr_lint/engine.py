@@ -25,7 +25,16 @@ from lpr_lint.baseline import PLACEHOLDER, Baseline, Rule
 from lpr_lint.errors import InputError
 from lpr_lint.jsondata import render
 from lpr_lint.loading import Document
-from lpr_lint.model import FileResult, FileStatus, Finding, Outcome, Report, Severity, gates
+from lpr_lint.model import (
+    FileResult,
+    FileStatus,
+    Finding,
+    Outcome,
+    Report,
+    RuleInfo,
+    Severity,
+    gates,
+)
 from lpr_lint.pointer import MISSING, NOT_A_LIST, WILDCARD, expand, join, resolve
 from lpr_lint.validator import Issue, Validator
 
@@ -218,12 +227,22 @@ class Checker:
                           error_message=error.message, error_line=error.line,
                           error_column=error.column)
 
-    def report(self, results: list[FileResult], tool_version: str) -> Report:
+    def report(self, results: list[FileResult], tool_version: str,
+               extra_rules: tuple[RuleInfo, ...] = ()) -> Report:
         """Assemble a report in a stable order."""
         return Report(
             tool_version=tool_version, baseline=self.baseline.info(),
             as_of=self.options.as_of.isoformat(), fail_on=self.options.fail_on,
             allow_unknown=self.options.allow_unknown, strict=self.options.strict,
             files=tuple(sorted(results, key=lambda r: r.path)),
+            rules=rule_infos(self.baseline) + extra_rules,
         )
+
+
+def rule_infos(baseline: Baseline) -> tuple[RuleInfo, ...]:
+    """The baseline's rules and the export-format rules, as reports describe them."""
+    return tuple(RuleInfo(r.id, r.title, r.severity, r.rationale, r.remediation, r.basis_label,
+                          r.citations) for r in baseline.rules) + tuple(
+        RuleInfo(f.id, f.title, f.severity, f.rationale, f.remediation, "export format v1")
+        for f in FORMAT_RULES)
 

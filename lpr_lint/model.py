@@ -68,6 +68,44 @@ class Citation:
 
 
 @dataclass(frozen=True, slots=True)
+class Waiver:
+    """An accepted deviation from the central waivers file."""
+
+    rule: str
+    justification: str
+    approved_by: str
+    approved_on: str
+    expires: str
+    files: str | None = None
+    """A glob over repository-relative paths; None waives the rule in every file."""
+    pointer: str | None = None
+    """A JSON Pointer prefix; None waives the rule everywhere in the file."""
+    ticket: str | None = None
+    source: str = ""
+    """The waivers file and the 1-based line of this waiver in it."""
+    line: int = 1
+
+    def describe(self) -> str:
+        """``waived until 2027-03-01 by J. Doe (IT-123): justification``."""
+        ticket = f" ({self.ticket})" if self.ticket else ""
+        return (f"waived until {self.expires} by {self.approved_by}{ticket}: "
+                f"{self.justification}")
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """What a report says about a rule (reporters that declare rules, like SARIF, use it)."""
+
+    id: str
+    title: str
+    severity: Severity
+    rationale: str
+    remediation: str
+    basis: str
+    citations: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One failing or unknown rule outcome at one place in one file."""
 
@@ -84,6 +122,8 @@ class Finding:
     message: str
     citations: tuple[Citation, ...] = ()
     remediation: str = ""
+    waiver: Waiver | None = None
+    """Set when a current waiver covers this finding: reported, never failing."""
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         """Stable order: file, position, rule, pointer."""
@@ -126,6 +166,8 @@ class Report:
     allow_unknown: bool
     strict: bool
     files: tuple[FileResult, ...] = field(default_factory=tuple)
+    rules: tuple[RuleInfo, ...] = ()
+    """Every rule the run could report, in baseline order (format and waiver rules last)."""
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -138,7 +180,10 @@ class Report:
 
 
 def gates(finding: Finding, fail_on: Severity, allow_unknown: bool) -> bool:
-    """Does a finding fail a run at ``fail_on``? Unknowns do unless they are allowed."""
+    """Does a finding fail a run at ``fail_on``? Waived ones never do; unknowns do unless
+    they are allowed."""
+    if finding.waiver is not None:
+        return False
     if finding.outcome is Outcome.UNKNOWN and allow_unknown:
         return False
     return finding.severity.rank >= fail_on.rank
