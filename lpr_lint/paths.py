@@ -1,0 +1,31 @@
+"""Paths as reports show them: relative to the repository root, with forward slashes."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+
+
+@cache
+def repository_root(cwd: str) -> str:
+    """The nearest directory at or above ``cwd`` that holds ``.git``; else ``cwd`` itself."""
+    here = cwd
+    while True:
+        if os.path.exists(os.path.join(here, ".git")):
+            return here
+        parent = os.path.dirname(here)
+        if parent == here:
+            return cwd
+        here = parent
+
+
+def repo_relative(path: str) -> str:
+    """``path`` relative to the repository root (forward slashes, no ``./``); a path outside
+    the repository stays absolute."""
+    cwd = os.getcwd()
+    root = repository_root(cwd)
+    absolute = os.path.normpath(os.path.join(cwd, path))
+    rel = os.path.relpath(absolute, root)
+    if rel == ".." or rel.startswith(".." + os.sep):
+        return absolute.replace(os.sep, "/")
+    return rel.replace(os.sep, "/")
