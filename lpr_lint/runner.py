@@ -11,6 +11,7 @@ from lpr_lint.engine import Checker, Options
 from lpr_lint.errors import ExitCode, InputError
 from lpr_lint.loading import DEFAULT_MAX_BYTES, EXTENSIONS, load_document
 from lpr_lint.model import FileResult, FileStatus, Report
+from lpr_lint.waivers import WAIVER_RULES, WaiverSet, apply_waivers
 
 
 def display_path(path: str) -> str:
@@ -43,8 +44,8 @@ def discover(paths: Iterable[str], empty: list[str] | None = None) -> list[str]:
 
 
 def run_check(paths: Iterable[str], baseline: Baseline, options: Options,
-              max_bytes: int = DEFAULT_MAX_BYTES) -> Report:
-    """Check every export under ``paths``."""
+              max_bytes: int = DEFAULT_MAX_BYTES, waivers: WaiverSet | None = None) -> Report:
+    """Check every export under ``paths``, applying the waivers if any are given."""
     checker = Checker(baseline, options)
     empty: list[str] = []
     files = discover(paths, empty)
@@ -60,7 +61,10 @@ def run_check(paths: Iterable[str], baseline: Baseline, options: Options,
             results.append(checker.input_error(exc))
             continue
         results.append(checker.check(doc))
-    return checker.report(results, __version__)
+    if waivers is None:
+        return checker.report(results, __version__)
+    results = apply_waivers(results, waivers, options.as_of, checker.is_gating)
+    return checker.report(results, __version__, extra_rules=WAIVER_RULES)
 
 
 def exit_code(report: Report) -> ExitCode:

@@ -20,19 +20,18 @@ import errno
 import hashlib
 import json
 import os
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from lpr_lint.atomic import TMP_PREFIX, write_atomic
 from lpr_lint.errors import LprLintError
 
 DEFAULT_STORE = ".lpr-lint"
 LEDGER = "ledger.jsonl"
 SNAPSHOTS = "snapshots"
 LOCK = "lock"
-TMP_PREFIX = ".tmp-"
 GENESIS = "0" * 64
 """The ``prev`` of the first entry."""
 LOCK_TIMEOUT_S = 60.0
@@ -58,34 +57,6 @@ def entry_hash(entry: dict[str, Any]) -> str:
     """sha256 of the canonical entry without its own ``hash``."""
     body = {k: v for k, v in entry.items() if k != "hash"}
     return hashlib.sha256(canonical_bytes(body)).hexdigest()
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_atomic(path: str, data: bytes) -> None:
-    """Replace ``path`` with ``data``: temp file in the same directory, fsync, rename, fsync."""
-    directory = os.path.dirname(path) or "."
-    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=directory)
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp's 0600 would lock out the rest of a team
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    dir_fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
 
 
 @contextlib.contextmanager

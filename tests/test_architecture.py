@@ -16,7 +16,9 @@ import pytest
 from conftest import EXAMPLES, ROOT
 
 PACKAGE = ROOT / "lpr_lint"
-CORE = sorted(p for p in PACKAGE.rglob("*.py") if p.name not in ("cli.py", "__main__.py"))
+CLI_LAYER = ("cli.py", "_cli_common.py", "cli_history.py", "cli_setup.py", "__main__.py")
+CORE = sorted(p for p in PACKAGE.rglob("*.py") if p.name not in CLI_LAYER)
+CLI_MODULES = {f"lpr_lint.{name[:-3]}" for name in CLI_LAYER}
 
 
 @pytest.mark.parametrize("path", CORE, ids=lambda p: str(p.relative_to(ROOT)))
@@ -29,8 +31,10 @@ def test_core_module_does_not_print_exit_or_import_the_cli(path: object) -> None
             names = [node.module or ""]
         else:
             names = []
-        assert not any(n.split(".")[0] in ("typer", "click") or n == "lpr_lint.cli"
+        assert not any(n.split(".")[0] in ("typer", "click") or n in CLI_MODULES
                        for n in names), names
+        if isinstance(node, ast.ImportFrom) and node.module == "lpr_lint":
+            assert not {a.name for a in node.names} & {m.split(".")[1] for m in CLI_MODULES}
         if isinstance(node, ast.Call):
             func = node.func
             assert not (isinstance(func, ast.Name) and func.id in ("print", "exit")), path

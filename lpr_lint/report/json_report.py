@@ -48,6 +48,12 @@ def report_dict(report: Report) -> dict[str, Any]:
                               for c in f.citations],
                 "remediation": f.remediation,
                 "gating": report.is_gating(f),
+                "waiver": None if f.waiver is None else {
+                    "rule": f.waiver.rule, "files": f.waiver.files, "pointer": f.waiver.pointer,
+                    "justification": f.waiver.justification,
+                    "approved_by": f.waiver.approved_by, "approved_on": f.waiver.approved_on,
+                    "expires": f.waiver.expires, "ticket": f.waiver.ticket,
+                    "source": f.waiver.source, "line": f.waiver.line},
             }
             for f in report.findings
         ],

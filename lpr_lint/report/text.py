@@ -18,6 +18,7 @@ def summary_counts(report: Report) -> dict[str, object]:
         "errors": sum(1 for f in report.files if f.status is FileStatus.ERROR),
         "findings": len(findings),
         "gating": sum(1 for f in findings if report.is_gating(f)),
+        "waived": sum(1 for f in findings if f.waiver is not None),
         "by_severity": {s.value: sum(1 for f in findings if f.severity is s)
                         for s in reversed(Severity)},
         "by_outcome": {o.value: sum(1 for f in findings if f.outcome is o)
@@ -41,8 +42,9 @@ class TextReporter(Reporter):
                 continue
             for f in result.findings:
                 cite = f" [{'; '.join(c.render() for c in f.citations)}]" if f.citations else ""
+                waived = f" — {f.waiver.describe()}" if f.waiver else ""
                 lines.append(f"{f.file}:{f.line}:{f.column}: {f.severity.value.upper()} "
-                             f"{f.rule_id} {f.message}{cite}")
+                             f"{f.rule_id} {f.message}{cite}{waived}")
         lines.append(self.summary(report))
         return "\n".join(lines) + "\n"
 
@@ -62,6 +64,8 @@ class TextReporter(Reporter):
         unknown = c["by_outcome"]["unknown"]  # type: ignore[index]
         if unknown:
             findings += f", {unknown} unknown"
+        if c["waived"]:
+            findings += f", {c['waived']} waived"
         gate = (f"fails at {report.fail_on} or above"
                 + (", unknowns allowed" if report.allow_unknown else ""))
         return (f"{files}: {', '.join(parts)}; {findings}; baseline {report.baseline.id} "

@@ -1,0 +1,104 @@
+"""What every command shares: option types, parsers, settings resolution, fatal errors.
+
+Part of the CLI layer (it imports typer); the core never imports it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+import re
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+from lpr_lint import TOOL_NAME
+from lpr_lint.errors import ExitCode
+from lpr_lint.model import Severity
+from lpr_lint.report import REPORTERS
+
+if TYPE_CHECKING:
+    from lpr_lint.baseline import Baseline
+    from lpr_lint.config import Setting
+
+FormatChoice = enum.Enum(  # type: ignore[misc]
+    "FormatChoice", {name: name for name in REPORTERS}, type=str)
+"""``--format`` choices: the keys of the reporter registry."""
+DriftFormat = enum.Enum(  # type: ignore[misc]
+    "DriftFormat", {name: name for name in ("text", "json", "markdown")}, type=str)
+"""``drift --format`` choices (the drift reporter registry's keys; checked by a test)."""
+DriftGate = enum.Enum(  # type: ignore[misc]
+    "DriftGate", {name: name for name in ("loosening", "violation", "any", "never")}, type=str)
+"""``drift --fail-on`` choices (:data:`lpr_lint.drift.GATES`; checked by a test)."""
+DataFormat = enum.Enum("DataFormat", {"text": "text", "json": "json"}, type=str)
+"""text or json, for listings."""
+DocFormat = enum.Enum(
+    "DocFormat", {"text": "text", "json": "json", "markdown": "markdown"}, type=str)
+"""text, json or markdown, for the rule listing."""
+
+
+def fatal(message: str, code: ExitCode = ExitCode.INPUT) -> NoReturn:
+    typer.echo(f"{TOOL_NAME}: {message}", err=True)
+    raise typer.Exit(int(code))
+
+
+def required_text(value: str) -> str:
+    if not value.strip():
+        raise typer.BadParameter("must not be empty")
+    return value
+
+
+def parse_date(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        _dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date written YYYY-MM-DD") from None
+    return value
+
+
+_SIZE = re.compile(r"^([0-9]+)\s*([kKmMgG]i?[bB]?|[bB])?$")
+_UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+
+
+def parse_size(value: str | None) -> str | None:
+    if value is None:
+        return None
+    m = _SIZE.match(value.strip())
+    if not m or int(m.group(1)) == 0:
+        raise typer.BadParameter(f"{value!r} is not a size such as 500K, 64M or 1G")
+    return str(int(m.group(1)) * _UNITS[(m.group(2) or "")[:1].lower()])
+
+
+def load_baseline(spec: str) -> Baseline:
+    from lpr_lint.baseline import load_baseline as load
+
+    return load(spec)
+
+
+def as_of_date(value: str | None) -> _dt.date:
+    return _dt.date.fromisoformat(value) if value else _dt.date.today()
+
+
+BaselineOpt = Annotated[str | None, typer.Option(
+    "--baseline", "-b", metavar="ct|FILE",
+    help="Built-in baseline name or a baseline file.")]
+AsOfOpt = Annotated[str | None, typer.Option(
+    "--as-of", metavar="YYYY-MM-DD", callback=parse_date,
+    help="Judge as of this date (rules not yet in effect are not applicable). Default: today.")]
+FailOnOpt = Annotated[Severity | None, typer.Option(
+    "--fail-on", case_sensitive=False,
+    help="Lowest severity that makes the run fail (exit 1).")]
+StrictOpt = Annotated[bool | None, typer.Option(
+    "--strict/--no-strict", show_default=False,
+    help="Also report keys that are not part of export format v1.")]
+StoreOpt = Annotated[str | None, typer.Option(
+    "--store", metavar="DIR", help="Approval store directory.")]
+
+
+def settings(**flags: tuple[Any, str]) -> dict[str, Setting]:
+    """Effective settings: ``flags`` maps a setting to (value, flag) for options given."""
+    from lpr_lint.config import resolve
+
+    return resolve({k: v for k, v in flags.items() if v[0] is not None})

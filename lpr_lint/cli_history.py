@@ -1,0 +1,151 @@
+"""CLI commands over the approval store: ``approve``, ``ledger verify|show`` and ``drift``.
+
+The functions are registered on the app explicitly in :mod:`lpr_lint.cli`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from lpr_lint._cli_common import (
+    AsOfOpt,
+    BaselineOpt,
+    DataFormat,
+    DriftFormat,
+    DriftGate,
+    FailOnOpt,
+    StoreOpt,
+    as_of_date,
+    fatal,
+    load_baseline,
+    required_text,
+    settings,
+)
+from lpr_lint.errors import ExitCode, LprLintError
+from lpr_lint.model import Severity
+
+
+def approve(
+    export: Annotated[str, typer.Argument(metavar="EXPORT", help="The export to approve.",
+                                          show_default=False)],
+    by: Annotated[str, typer.Option("--by", metavar="NAME", help="Who approves it.",
+                                    show_default=False, callback=required_text)],
+    note: Annotated[str, typer.Option("--note", metavar="TEXT", help="Why.")] = "",
+    store: StoreOpt = None,
+    accept_findings: Annotated[bool, typer.Option(
+        "--accept-findings", help="Approve despite failing findings, recording them.")] = False,
+    baseline: BaselineOpt = None,
+    fail_on: FailOnOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Record an export as approved: a snapshot and a hash-chained ledger entry."""
+    from lpr_lint.engine import Options
+    from lpr_lint.store import Store
+    from lpr_lint.workflow import ApprovalRefused
+    from lpr_lint.workflow import approve as do_approve
+
+    try:
+        s = settings(store=(store, "--store"), baseline=(baseline, "--baseline"),
+                     fail_on=(fail_on, "--fail-on"))
+        done = do_approve(export, load_baseline(s["baseline"].value),
+                          Options(as_of=as_of_date(as_of), fail_on=Severity(s["fail_on"].value)),
+                          Store(s["store"].value), by, note, accept_findings)
+    except ApprovalRefused as exc:
+        fatal(str(exc), ExitCode.FINDINGS)
+    except LprLintError as exc:
+        fatal(str(exc))
+    entry = done.entry
+    accepted = len(entry["findings"]["accepted"])
+    typer.echo(f"approved {entry['export']['path']} as entry #{entry['seq']} in "
+               f"{s['store'].value} (snapshot {entry['snapshot_sha256'][:12]}, entry "
+               f"{entry['hash'][:12]})" + (f"; {accepted} finding(s) accepted" if accepted else ""))
+
+
+ledger_app = typer.Typer(help="Inspect and verify the approval ledger.", no_args_is_help=True)
+
+
+@ledger_app.command("verify")
+def ledger_verify(store: StoreOpt = None) -> None:
+    """Recompute the hash chain and every snapshot hash (exit 0 intact, 1 tampered)."""
+    from lpr_lint.store import Store
+
+    try:
+        result = Store(settings(store=(store, "--store"))["store"].value).verify()
+    except LprLintError as exc:
+        fatal(str(exc))
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    if result.problem:
+        typer.echo(f"TAMPERED: {result.problem}")
+        raise typer.Exit(int(ExitCode.FINDINGS))
+    if result.torn:
+        typer.echo(f"TORN: {result.torn}")
+        raise typer.Exit(int(ExitCode.FINDINGS))
+    typer.echo(f"intact: {result.entries} entr{'y' if result.entries == 1 else 'ies'} and "
+               "their snapshots verify")
+
+
+@ledger_app.command("show")
+def ledger_show(
+    store: StoreOpt = None,
+    output_format: Annotated[DataFormat, typer.Option(
+        "--format", "-f", case_sensitive=False, help="text or json.")] = "text",  # type: ignore[assignment]
+) -> None:
+    """The approval history, oldest first."""
+    from lpr_lint.store import Store
+
+    try:
+        entries = Store(settings(store=(store, "--store"))["store"].value).entries()
+    except LprLintError as exc:
+        fatal(str(exc))
+    if DataFormat(output_format).value == "json":
+        typer.echo(json.dumps(entries, indent=2, sort_keys=True, ensure_ascii=False))
+        return
+    for e in entries:
+        f = e.get("findings", {})
+        accepted = len(f.get("accepted", []))
+        typer.echo(f"#{e.get('seq')}  {e.get('timestamp')}  {e.get('approver')}  "
+                   f"{e.get('export', {}).get('path')}  snapshot "
+                   f"{str(e.get('snapshot_sha256'))[:12]}  entry {str(e.get('hash'))[:12]}"
+                   + (f"  {accepted} accepted finding(s)" if accepted else "")
+                   + (f"  — {e['note']}" if e.get("note") else ""))
+    if not entries:
+        typer.echo("no approvals yet")
+
+
+def drift(
+    export: Annotated[str, typer.Argument(metavar="EXPORT", help="The current export.",
+                                          show_default=False)],
+    against: Annotated[str | None, typer.Option(
+        "--against", metavar="SNAPSHOT",
+        help="Compare with this earlier export instead of the latest approval.")] = None,
+    store: StoreOpt = None,
+    output_format: Annotated[DriftFormat, typer.Option(
+        "--format", "-f", case_sensitive=False, help="Report format.")] = "text",  # type: ignore[assignment]
+    fail_on: Annotated[DriftGate, typer.Option(
+        "--fail-on", case_sensitive=False,
+        help="loosening: any loosening change or new violation; violation: new violations "
+        "only; any: any change; never.")] = "loosening",  # type: ignore[assignment]
+    ignore: Annotated[list[str] | None, typer.Option(
+        "--ignore", metavar="POINTER",
+        help="Also ignore this value (JSON Pointer, * for list items); repeatable.")] = None,
+    baseline: BaselineOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """What changed since the last approved snapshot, and which changes loosen compliance."""
+    from lpr_lint.report.drift import DRIFT_REPORTERS
+    from lpr_lint.store import Store
+    from lpr_lint.workflow import drift as do_drift
+
+    try:
+        s = settings(store=(store, "--store"), baseline=(baseline, "--baseline"))
+        report = do_drift(export, load_baseline(s["baseline"].value), as_of_date(as_of),
+                          against=against, store=Store(s["store"].value), ignore=ignore or (),
+                          fail_on=DriftGate(fail_on).value)
+    except LprLintError as exc:
+        fatal(str(exc))
+    typer.echo(DRIFT_REPORTERS[DriftFormat(output_format).value]().render(report), nl=False)
+    raise typer.Exit(int(ExitCode.FINDINGS if report.gate_failed else ExitCode.OK))
