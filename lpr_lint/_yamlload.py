@@ -221,8 +221,11 @@ def _clamp(text: str, line: int, col: int) -> tuple[int, int]:
     return line, col
 
 
-def load_yaml(text: str, display: str) -> tuple[Any, Locator]:
-    """Parse one YAML document; return the data and a pointer locator."""
+def load_yaml(text: str, display: str, allow_empty: bool = False) -> tuple[Any, Locator]:
+    """Parse one YAML document; return the data and a pointer locator.
+
+    An empty (or comments-only) text is an error unless ``allow_empty``, when it gives None.
+    """
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
@@ -245,6 +248,8 @@ def load_yaml(text: str, display: str) -> tuple[Any, Locator]:
     finally:
         loader.dispose()
     if root is None:
+        if allow_empty:
+            return None, lambda pointer: (1, 1)
         raise InputError(display, "the file holds no YAML document", 1)
     builder = _Builder(display)
     builder.measure(root)

@@ -75,17 +75,19 @@ def _check(data: Any, where: str, locate: Any = None) -> dict[str, Any]:
 
 def read_file(directory: str = ".") -> tuple[dict[str, Any], str | None]:
     """The settings in the directory's config file, and that file's name (None if none)."""
+    from lpr_lint._yamlload import load_yaml
     from lpr_lint.errors import InputError
-    from lpr_lint.loading import load_document
+    from lpr_lint.loading import decode, read_bytes
 
     path = os.path.join(directory, CONFIG_FILE)
     if os.path.isfile(path):
         try:
-            doc = load_document(path, CONFIG_FILE)
+            text = decode(read_bytes(path, CONFIG_FILE), CONFIG_FILE)
+            data, locate = load_yaml(text, CONFIG_FILE, allow_empty=True)
         except InputError as exc:
             raise ConfigError(exc.one_line().replace(": error: ", ": invalid configuration: ", 1)
                               ) from None
-        return _check(doc.data, CONFIG_FILE, doc.locate), CONFIG_FILE
+        return _check({} if data is None else data, CONFIG_FILE, locate), CONFIG_FILE
     pyproject = os.path.join(directory, "pyproject.toml")
     if os.path.isfile(pyproject):
         table = _pyproject_table(pyproject)
