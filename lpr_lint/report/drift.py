@@ -9,6 +9,7 @@ from typing import Any
 
 from lpr_lint import TOOL_NAME, __version__
 from lpr_lint.drift import LOOSENING, NEUTRAL, TIGHTENING, Change
+from lpr_lint.report.markdown import md_escape
 from lpr_lint.workflow import DriftReport, render_value
 
 SYMBOLS = {"added": "+", "removed": "-", "changed": "~"}
@@ -83,13 +84,6 @@ class TextDriftReporter(DriftReporter):
         return f"  {SYMBOLS[c.kind]} {what}: {value}  [{'; '.join(tags)}]"
 
 
-def _md(text: str) -> str:
-    """Escape text for a Markdown table cell."""
-    for ch in ("\\", "|", "*", "_", "`", "<", ">", "[", "]"):
-        text = text.replace(ch, "\\" + ch)
-    return text.replace("\n", " ")
-
-
 def _code(value: Any) -> str:
     if value is None:
         return ""
@@ -104,16 +98,16 @@ class MarkdownDriftReporter(DriftReporter):
         icon = "❌" if report.gate_failed else "✅"
         lines = [f"### lpr-lint drift: `{report.after_path}`",
                  "",
-                 f"Compared with {_md(report.before_label)} under baseline "
+                 f"Compared with {md_escape(report.before_label)} under baseline "
                  f"`{report.baseline.id}` {report.baseline.version}, as of {report.as_of}.",
                  "",
-                 f"{icon} **{_md(_verdict(report))}**", ""]
+                 f"{icon} **{md_escape(_verdict(report))}**", ""]
         for section, changes in groupby(report.changes, key=lambda c: c.section):
-            lines += [f"#### {_md(section)}", "",
+            lines += [f"#### {md_escape(section)}", "",
                       "| | Change | Before | After | Direction | Compliance | Rules |",
                       "|---|---|---|---|---|---|---|"]
             for c in changes:
-                what = f"`{c.pointer}`" + (f" {_md(c.label)}" if c.label else "")
+                what = f"`{c.pointer}`" + (f" {md_escape(c.label)}" if c.label else "")
                 direction = f"**{c.direction}**" if c.direction == LOOSENING else c.direction
                 compliance = "" if c.compliance == "ungoverned" else c.compliance.replace(
                     "→", " → ")
