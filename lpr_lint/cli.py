@@ -34,7 +34,7 @@ from lpr_lint._cli_common import (
 )
 from lpr_lint.errors import ExitCode, LprLintError
 from lpr_lint.model import Severity
-from lpr_lint.report import REPORTERS
+from lpr_lint.report import REPORTERS, reporter
 
 if TYPE_CHECKING:
     from lpr_lint.model import Report
@@ -87,7 +87,7 @@ def _write_outputs(report: Report, outputs: list[tuple[str, str | None]]) -> Non
     from lpr_lint.report.text import TextReporter
 
     for fmt, path in outputs:
-        text = REPORTERS[fmt]().render(report)
+        text = reporter(fmt).render(report)
         if path is None:
             typer.echo(text, nl=False)
             continue

@@ -23,7 +23,7 @@ from lpr_lint.model import (
     Severity,
     Waiver,
 )
-from lpr_lint.report import REPORTERS
+from lpr_lint.report import REPORTERS, Reporter, reporter
 from lpr_lint.report._paths import fingerprint, repo_relative
 from lpr_lint.report.github import GithubReporter
 from lpr_lint.report.gitlab import GitlabReporter
@@ -385,13 +385,14 @@ def test_markdown_clean_run(ct_baseline: Any) -> None:
 
 def test_registered() -> None:
     assert set(FORMATS) <= set(REPORTERS)
+    for name in REPORTERS:  # every lazy reference resolves to a Reporter
+        assert isinstance(reporter(name), Reporter)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_deterministic(fmt: str, ct_baseline: Any) -> None:
-    reporter = REPORTERS[fmt]
     for make in (lambda: check(ct_baseline, EXAMPLES), mixed):
-        first, second = reporter().render(make()), reporter().render(make())
+        first, second = reporter(fmt).render(make()), reporter(fmt).render(make())
         assert first == second
         assert first.endswith("\n") and str(ROOT) not in first
         assert "\x00" not in first  # BROKEN's message holds a NUL
@@ -405,4 +406,4 @@ def test_cli_format(fmt: str, ct_baseline: Any) -> None:
 
     out = CliRunner().invoke(app, ["check", "examples", "--as-of", "2027-02-01", "--format", fmt])
     assert out.exit_code == 1, out.stderr
-    assert out.stdout == REPORTERS[fmt]().render(check(ct_baseline, "examples"))
+    assert out.stdout == reporter(fmt).render(check(ct_baseline, "examples"))
