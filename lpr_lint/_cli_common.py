@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from lpr_lint import TOOL_NAME
+from lpr_lint.adapters import ADAPTERS
 from lpr_lint.errors import ExitCode
 from lpr_lint.model import Severity
 from lpr_lint.report import REPORTERS
@@ -30,6 +31,12 @@ DriftFormat = enum.Enum(  # type: ignore[misc]
 DriftGate = enum.Enum(  # type: ignore[misc]
     "DriftGate", {name: name for name in ("loosening", "violation", "any", "never")}, type=str)
 """``drift --fail-on`` choices (:data:`lpr_lint.drift.GATES`; checked by a test)."""
+SourceChoice = enum.Enum(  # type: ignore[misc]
+    "SourceChoice", {name: name for name in ADAPTERS}, type=str)
+"""``--from`` choices: the keys of the adapter registry."""
+FromOpt = Annotated[SourceChoice | None, typer.Option(
+    "--from", case_sensitive=False, show_default=False,
+    help="The input's format (default: detected from its content).")]
 DataFormat = enum.Enum("DataFormat", {"text": "text", "json": "json"}, type=str)
 """text or json, for listings."""
 DocFormat = enum.Enum(

@@ -25,6 +25,8 @@ from lpr_lint._cli_common import (
     DriftGate,
     FailOnOpt,
     FormatChoice,
+    FromOpt,
+    SourceChoice,
     StrictOpt,
     as_of_date,
     fatal,
@@ -124,6 +126,7 @@ def check(
     max_file_size: Annotated[str | None, typer.Option(
         "--max-file-size", metavar="SIZE", callback=parse_size,
         help="Refuse files larger than this (e.g. 500K, 64M). Default: 64M.")] = None,
+    source: FromOpt = None,
 ) -> None:
     """Check exports against a baseline and report findings at file:line:column."""
     from lpr_lint.engine import Options
@@ -156,9 +159,13 @@ def check(
                           allow_unknown=bool(s["allow_unknown"].value),
                           strict=bool(s["strict"].value))
         report = run_check(paths, base, options,
-                           int(max_file_size) if max_file_size else DEFAULT_MAX_BYTES, waiver_set)
+                           int(max_file_size) if max_file_size else DEFAULT_MAX_BYTES, waiver_set,
+                           source=SourceChoice(source).value if source else None)
     except LprLintError as exc:
         fatal(str(exc))
+    for result in report.files:
+        for notice in result.notices:
+            typer.echo(f"{TOOL_NAME}: {notice}", err=True)
     _write_outputs(report, outputs)
     raise typer.Exit(int(exit_code(report)))
 
@@ -228,6 +235,35 @@ def explain(
     except LprLintError as exc:
         fatal(str(exc))
     typer.echo(text, nl=False)
+
+
+@app.command()
+def convert(
+    input_path: Annotated[str, typer.Argument(metavar="INPUT", help="A vendor file.",
+                                              show_default=False)],
+    source: FromOpt = None,
+    output_format: Annotated[str, typer.Option(
+        "--format", "-f", metavar="json|yaml", help="Output encoding.")] = "json",
+) -> None:
+    """Print a vendor file (Flock portal snapshot, share list, user list) as export format v1."""
+    from lpr_lint.adapters.load import load_input
+    from lpr_lint.errors import InputError
+
+    if output_format not in ("json", "yaml"):
+        raise typer.BadParameter("choose json or yaml", param_hint="--format")
+    try:
+        loaded = load_input(input_path, source=SourceChoice(source).value if source else None)
+    except (InputError, LprLintError) as exc:
+        fatal(exc.one_line() if isinstance(exc, InputError) else str(exc))
+    for notice in loaded.notices:
+        typer.echo(f"{TOOL_NAME}: {notice}", err=True)
+    data = loaded.document.data
+    if output_format == "yaml":
+        import yaml
+
+        typer.echo(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), nl=False)
+    else:
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 app.command()(cli_history.approve)

@@ -5,16 +5,151 @@ Registered on the app explicitly in :mod:`lpr_lint.cli`.
 
 from __future__ import annotations
 
+import enum
+import os
+from typing import Annotated
+
 import typer
 
+from lpr_lint._cli_common import (
+    AsOfOpt,
+    BaselineOpt,
+    FailOnOpt,
+    StrictOpt,
+    as_of_date,
+    fatal,
+    load_baseline,
+    required_text,
+    settings,
+)
+from lpr_lint.errors import ExitCode, LprLintError
+from lpr_lint.model import Severity
 
-def certify() -> None:
-    """Self-certify an export: a verifiable report of every rule's outcome."""
-    typer.echo("lpr-lint: certify is not available yet", err=True)
-    raise typer.Exit(2)
+CertFormat = enum.Enum("CertFormat", {"markdown": "markdown", "html": "html"}, type=str)
+"""``certify --format`` choices: a rendering written beside the JSON certificate."""
+_EXTENSIONS = {"markdown": ".md", "html": ".html"}
 
 
-def verify_cert() -> None:
-    """Re-run a certificate's check and confirm its hashes and outcomes."""
-    typer.echo("lpr-lint: verify-cert is not available yet", err=True)
-    raise typer.Exit(2)
+def _write(path: str, data: bytes, what: str) -> None:
+    from lpr_lint.atomic import write_atomic
+
+    try:
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        write_atomic(path, data)
+    except OSError as exc:
+        fatal(f"{path}: cannot write the {what}: {exc.strerror or exc}")
+
+
+def certify(
+    export: Annotated[str, typer.Argument(metavar="EXPORT", help="The export to certify.",
+                                          show_default=False)],
+    vendor: Annotated[str, typer.Option(
+        "--vendor", metavar="NAME", help="The vendor making the certification.",
+        show_default=False, callback=required_text)],
+    out: Annotated[str, typer.Option(
+        "--out", metavar="CERT.json", help="Where to write the certificate (JSON).",
+        show_default=False)],
+    attest: Annotated[str | None, typer.Option(
+        "--attest", metavar="FILE", show_default=False,
+        help="Attestations (YAML/JSON, schemas/attestations.schema.json) for controls the "
+        "export cannot show; only an unknown rule can become attested.")] = None,
+    output_format: Annotated[CertFormat | None, typer.Option(
+        "--format", "-f", case_sensitive=False, show_default=False,
+        help="Also write the certificate for auditors as markdown or self-contained html, "
+        "beside --out with the same name and a .md or .html extension.")] = None,
+    baseline: BaselineOpt = None,
+    as_of: AsOfOpt = None,
+    fail_on: FailOnOpt = None,
+    strict: StrictOpt = None,
+    waivers: Annotated[str | None, typer.Option(
+        "--waivers", metavar="PATH", show_default=False,
+        help="The central waivers file (default .lpr-lint-waivers.yaml when present).")] = None,
+) -> None:
+    """Self-certify an export: a verifiable report of every rule's outcome.
+
+    The certificate is deterministic (same inputs, same bytes) and records the export's
+    hashes, the baseline, the as-of date, each rule's outcome (passed, failed, waived,
+    unknown, not_applicable or attested), the attestations and waivers, and the verdict:
+    certified when no rule at or above --fail-on is failed or unknown.
+    Exit codes: 0 certified, 1 not certified (the certificate is still written), 3 input
+    error.
+    """
+    from lpr_lint.certify import OUTCOMES, certificate_bytes, load_attestations
+    from lpr_lint.certify import certify as do_certify
+    from lpr_lint.engine import Options
+    from lpr_lint.waivers import load_waivers
+
+    fmt = CertFormat(output_format).value if output_format else None
+    companion = os.path.splitext(out)[0] + _EXTENSIONS[fmt] if fmt else None
+    if companion == out:
+        fatal(f"--out {out}: give the JSON certificate another name than its {fmt} rendering",
+              ExitCode.USAGE)
+    try:
+        s = settings(baseline=(baseline, "--baseline"), fail_on=(fail_on, "--fail-on"),
+                     strict=(strict, "--strict"), waivers=(waivers, "--waivers"))
+        base = load_baseline(s["baseline"].value)
+        waiver_set = None
+        if s["waivers"].source != "default" or os.path.exists(s["waivers"].value):
+            waiver_set = load_waivers(s["waivers"].value, [r.id for r in base.rules],
+                                      s["waiver_max_days"].value)
+        attestations = load_attestations(attest) if attest is not None else None
+        options = Options(as_of=as_of_date(as_of), fail_on=Severity(s["fail_on"].value),
+                          strict=bool(s["strict"].value))
+        cert = do_certify(export, base, options, vendor, attestations, waiver_set)
+    except LprLintError as exc:
+        fatal(str(exc))
+    _write(out, certificate_bytes(cert), "certificate")
+    written = [out]
+    if fmt and companion:
+        from lpr_lint.report.certificate import RENDERERS
+
+        _write(companion, RENDERERS[fmt](cert).encode("utf-8"), f"{fmt} certificate")
+        written.append(companion)
+    counts = ", ".join(f"{cert['counts'][o]} {o.replace('_', ' ')}" for o in OUTCOMES
+                       if cert["counts"][o])
+    where = f"; written to {' and '.join(written)}"
+    if cert["verdict"] == "certified":
+        typer.echo(f"certified: {cert['export']['path']} ({counts}){where}")
+        raise typer.Exit(int(ExitCode.OK))
+    blocking = cert["blocking"]
+    typer.echo(f"NOT CERTIFIED: {cert['export']['path']}: {len(blocking)} rule(s) failed or "
+               f"unknown at or above {cert['fail_on']}: {', '.join(blocking)} ({counts})"
+               f"{where}")
+    raise typer.Exit(int(ExitCode.FINDINGS))
+
+
+def verify_cert(
+    certificate: Annotated[str, typer.Argument(metavar="CERT.json", help="The certificate.",
+                                               show_default=False)],
+    export: Annotated[str, typer.Argument(metavar="EXPORT", help="The export it certifies.",
+                                          show_default=False)],
+    baseline: Annotated[str | None, typer.Option(
+        "--baseline", "-b", metavar="FILE", show_default=False,
+        help="The baseline file the certificate was made with, when it is not the built-in "
+        "one; its sha256 must match the certificate's.")] = None,
+) -> None:
+    """Re-run a certificate's check and confirm its hashes and outcomes.
+
+    Uses the certificate's baseline (built-in when the sha256 matches), as-of date, fail-on
+    threshold, attestations and waivers. An export re-encoded (e.g. YAML to JSON) with the
+    same data is accepted: its canonical sha256 matches, and the output says so.
+    Exit codes: 0 valid, 1 mismatch (each difference named), 3 unreadable input.
+    """
+    from lpr_lint.certify import certificate_baseline, load_certificate, verify
+
+    try:
+        cert = load_certificate(certificate)
+        base = certificate_baseline(cert, baseline)
+        result = verify(cert, export, base)
+    except LprLintError as exc:
+        fatal(str(exc))
+    for note in result.notes:
+        typer.echo(f"note: {note}")
+    if not result.valid:
+        typer.echo(f"MISMATCH: {certificate} does not match {export}:")
+        for difference in result.differences:
+            typer.echo(f"  - {difference}")
+        raise typer.Exit(int(ExitCode.FINDINGS))
+    typer.echo(f"valid: {certificate} matches {export} ({len(cert['rules'])} rules re-checked "
+               f"with baseline {cert['baseline']['id']} {cert['baseline']['version']} as of "
+               f"{cert['as_of']}; {cert['verdict'].replace('_', ' ')})")

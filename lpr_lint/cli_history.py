@@ -17,6 +17,8 @@ from lpr_lint._cli_common import (
     DriftFormat,
     DriftGate,
     FailOnOpt,
+    FromOpt,
+    SourceChoice,
     StoreOpt,
     as_of_date,
     fatal,
@@ -40,6 +42,7 @@ def approve(
     baseline: BaselineOpt = None,
     fail_on: FailOnOpt = None,
     as_of: AsOfOpt = None,
+    source: FromOpt = None,
 ) -> None:
     """Record an export as approved: a snapshot and a hash-chained ledger entry."""
     from lpr_lint.engine import Options
@@ -52,7 +55,8 @@ def approve(
                      fail_on=(fail_on, "--fail-on"))
         done = do_approve(export, load_baseline(s["baseline"].value),
                           Options(as_of=as_of_date(as_of), fail_on=Severity(s["fail_on"].value)),
-                          Store(s["store"].value), by, note, accept_findings)
+                          Store(s["store"].value), by, note, accept_findings,
+                          source=SourceChoice(source).value if source else None)
     except ApprovalRefused as exc:
         fatal(str(exc), ExitCode.FINDINGS)
     except LprLintError as exc:
@@ -134,6 +138,7 @@ def drift(
         help="Also ignore this value (JSON Pointer, * for list items); repeatable.")] = None,
     baseline: BaselineOpt = None,
     as_of: AsOfOpt = None,
+    source: FromOpt = None,
 ) -> None:
     """What changed since the last approved snapshot, and which changes loosen compliance."""
     from lpr_lint.report.drift import DRIFT_REPORTERS
@@ -144,7 +149,8 @@ def drift(
         s = settings(store=(store, "--store"), baseline=(baseline, "--baseline"))
         report = do_drift(export, load_baseline(s["baseline"].value), as_of_date(as_of),
                           against=against, store=Store(s["store"].value), ignore=ignore or (),
-                          fail_on=DriftGate(fail_on).value)
+                          fail_on=DriftGate(fail_on).value,
+                          source=SourceChoice(source).value if source else None)
     except LprLintError as exc:
         fatal(str(exc))
     typer.echo(DRIFT_REPORTERS[DriftFormat(output_format).value]().render(report), nl=False)

@@ -143,6 +143,8 @@ class FileResult:
     error_column: int | None = None
     rule_outcomes: tuple[tuple[str, Outcome], ...] = ()
     """Per-rule verdict for this file (rule id, worst outcome), sorted by rule id."""
+    notices: tuple[str, ...] = ()
+    """How the file was read (a detected vendor format) and adapter warnings."""
 
 
 @dataclass(frozen=True, slots=True)

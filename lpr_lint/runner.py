@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from dataclasses import replace
 
 from lpr_lint import __version__
 from lpr_lint.baseline import Baseline
 from lpr_lint.engine import Checker, Options
 from lpr_lint.errors import ExitCode, InputError
-from lpr_lint.loading import DEFAULT_MAX_BYTES, EXTENSIONS, load_document
+from lpr_lint.loading import DEFAULT_MAX_BYTES, EXTENSIONS
 from lpr_lint.model import FileResult, FileStatus, Report
 from lpr_lint.waivers import WAIVER_RULES, WaiverSet, apply_waivers
 
@@ -44,8 +45,14 @@ def discover(paths: Iterable[str], empty: list[str] | None = None) -> list[str]:
 
 
 def run_check(paths: Iterable[str], baseline: Baseline, options: Options,
-              max_bytes: int = DEFAULT_MAX_BYTES, waivers: WaiverSet | None = None) -> Report:
-    """Check every export under ``paths``, applying the waivers if any are given."""
+              max_bytes: int = DEFAULT_MAX_BYTES, waivers: WaiverSet | None = None,
+              source: str | None = None) -> Report:
+    """Check every export under ``paths``, applying the waivers if any are given.
+
+    ``source`` names the adapter for every file; None detects each file's format.
+    """
+    from lpr_lint.adapters.load import load_input
+
     checker = Checker(baseline, options)
     empty: list[str] = []
     files = discover(paths, empty)
@@ -56,11 +63,12 @@ def run_check(paths: Iterable[str], baseline: Baseline, options: Options,
     for path in files:
         shown = display_path(path)
         try:
-            doc = load_document(path, shown, max_bytes=max_bytes)
+            loaded = load_input(path, shown, source=source, max_bytes=max_bytes)
         except InputError as exc:
             results.append(checker.input_error(exc))
             continue
-        results.append(checker.check(doc))
+        result = checker.check(loaded.document)
+        results.append(replace(result, notices=loaded.notices) if loaded.notices else result)
     if waivers is None:
         return checker.report(results, __version__)
     results = apply_waivers(results, waivers, options.as_of, checker.is_gating)

@@ -12,7 +12,7 @@ from lpr_lint.baseline import Baseline
 from lpr_lint.drift import Change, compute_drift, gate_fails
 from lpr_lint.engine import Checker, Options
 from lpr_lint.errors import InputError, LprLintError
-from lpr_lint.loading import DEFAULT_MAX_BYTES, load_document, parse_bytes
+from lpr_lint.loading import DEFAULT_MAX_BYTES, parse_bytes
 from lpr_lint.model import BaselineInfo, FileResult
 from lpr_lint.runner import display_path
 from lpr_lint.store import Store
@@ -32,11 +32,15 @@ class Approval:
 
 def approve(path: str, baseline: Baseline, options: Options, store: Store, approver: str,
             note: str = "", accept_findings: bool = False,
-            now: _dt.datetime | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Approval:
+            now: _dt.datetime | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+            source: str | None = None) -> Approval:
     """Check an export and, if it passes (or its findings are accepted), record it."""
+    from lpr_lint.adapters.load import load_input
+
     if not approver.strip():
         raise ApprovalRefused("an approval needs the approver's name (--by)")
-    doc = load_document(path, display_path(path), max_bytes=max_bytes)  # InputError: exit 3
+    doc = load_input(path, display_path(path), source=source,
+                     max_bytes=max_bytes).document  # InputError: exit 3
     checker = Checker(baseline, options)
     result = checker.check(doc)
     gating = [f for f in result.findings if checker.is_gating(f)]
@@ -83,11 +87,17 @@ class DriftReport:
 
 def drift(path: str, baseline: Baseline, as_of: _dt.date, *, against: str | None = None,
           store: Store | None = None, ignore: Iterable[str] = (), fail_on: str = "loosening",
-          max_bytes: int = DEFAULT_MAX_BYTES) -> DriftReport:
-    """Compare an export with ``against`` (a file) or with the store's latest approval."""
-    after = load_document(path, display_path(path), max_bytes=max_bytes)
+          max_bytes: int = DEFAULT_MAX_BYTES, source: str | None = None) -> DriftReport:
+    """Compare an export with ``against`` (a file) or with the store's latest approval.
+
+    ``source`` names the adapter for both files; None detects each file's format.
+    """
+    from lpr_lint.adapters.load import load_input
+
+    after = load_input(path, display_path(path), source=source, max_bytes=max_bytes).document
     if against is not None:
-        before = load_document(against, display_path(against), max_bytes=max_bytes)
+        before = load_input(against, display_path(against), source=source,
+                            max_bytes=max_bytes).document
         before_data, before_sha, label = before.data, before.sha256, before.path
     else:
         entry, raw = (store or Store()).latest()

@@ -1,0 +1,41 @@
+"""The adapter interface."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from lpr_lint.errors import LprLintError
+
+
+class AdapterError(LprLintError):
+    """A file cannot be converted (wrong format, or the format cannot be told): exit 3."""
+
+
+@dataclass(frozen=True, slots=True)
+class Conversion:
+    """An export produced from a vendor file."""
+
+    data: dict[str, Any]
+    """Export format v1; what the source does not say is absent (unknown), never invented."""
+    warnings: tuple[str, ...] = ()
+    locate: Callable[[str], tuple[int, int]] | None = None
+    """Maps an export pointer to a line and column in the source file, where it can."""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+class Adapter(abc.ABC):
+    """Reads one vendor format."""
+
+    name: str = ""
+    description: str = ""
+
+    @abc.abstractmethod
+    def sniff(self, text: str, path: str) -> bool:
+        """Does the content carry this format's signature?"""
+
+    @abc.abstractmethod
+    def convert(self, text: str, path: str) -> Conversion:
+        """The export for this file (raises :class:`AdapterError` or ``InputError``)."""

@@ -1,0 +1,158 @@
+"""Flock Transparency Portal snapshots (the structured JSON of one portal page on one date).
+
+What the portal publishes becomes export format v1; what it does not publish stays absent, so
+the baseline reports it as unknown. A sharing list that is empty when the same agency's
+previous snapshot (a sibling file named by an earlier date) listed many organisations is a
+failed page load: the partners are left unknown, with a warning, rather than reported as "no
+partners" (which drift would show as hundreds of removals).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from typing import Any
+
+from lpr_lint.adapters.base import Adapter, AdapterError, Conversion
+
+FAILED_LOAD_MIN_PREVIOUS = 5
+"""A list this long last week and empty now is taken as a failed page load."""
+_DATE_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
+_URL = re.compile(r"^https?://\S+$")
+_PROHIBITED = (  # portal free text (lower-cased) → export vocabulary
+    (re.compile(r"immigration"), "immigration_enforcement"),
+    (re.compile(r"reproductive|abortion"), "reproductive_care_investigation"),
+    (re.compile(r"gender[- ]affirming"), "gender_affirming_care_investigation"),
+    (re.compile(r"first amendment|protest|free speech|religious (activity|practice)"),
+     "first_amendment_activity"),
+    (re.compile(r"protected (class|characteristic)"), "protected_characteristics"),
+)
+
+
+def _partner(name: str, direction: str) -> dict[str, Any]:
+    from lpr_lint.orgs import classify, export_kind
+
+    org = classify(name)
+    out: dict[str, Any] = {"name": name, "direction": direction}
+    if org.state:
+        out["state"] = org.state
+    kind = export_kind(org.kind)
+    if kind:
+        out["kind"] = kind
+    return out
+
+
+def _previous(path: str) -> dict[str, Any] | None:
+    folder, base = os.path.split(path)
+    if not _DATE_FILE.match(base):
+        return None
+    try:
+        earlier = sorted(n for n in os.listdir(folder or ".") if _DATE_FILE.match(n) and n < base)
+    except OSError:
+        return None
+    if not earlier:
+        return None
+    try:
+        with open(os.path.join(folder, earlier[-1]), encoding="utf-8") as fh:
+            data = json.load(fh)
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _names(value: Any) -> list[str]:
+    if not isinstance(value, list):
+        return []
+    seen: dict[str, None] = {}
+    for item in value:
+        if isinstance(item, str) and item.strip():
+            seen.setdefault(item.strip(), None)  # trailing spaces are common; order kept
+    return list(seen)
+
+
+class FlockPortalAdapter(Adapter):
+    """transparency.flocksafety.com snapshot JSON (sm-alpr structured scrape)."""
+
+    name = "flock-portal"
+    description = "Flock Transparency Portal snapshot (JSON)"
+
+    def sniff(self, text: str, path: str) -> bool:
+        head = text[:4096]
+        return '"crawled_slug"' in head or ('"sharing_outbound"' in text and
+                                            '"data_retention_days"' in text)
+
+    def convert(self, text: str, path: str) -> Conversion:
+        from lpr_lint._jsonload import load_json
+
+        src, locate_src = load_json(text, path)
+        if not isinstance(src, dict) or "sharing_outbound" not in src:
+            raise AdapterError(f"{path}: not a Flock portal snapshot (no sharing_outbound)")
+        warnings: list[str] = []
+        where: dict[str, str] = {}
+        out: dict[str, Any] = {"format_version": "1.0"}
+        if isinstance(src.get("crawled_at"), str):
+            out["exported_at"] = src["crawled_at"]
+        name = str(src.get("crawled_name") or src.get("crawled_slug") or "").strip()
+        agency: dict[str, Any] = {"name": name} if name else {}
+        from lpr_lint.orgs import classify
+
+        state = classify(name).state if name else None
+        if state:
+            agency["state"] = state
+        if agency:
+            out["agency"] = agency
+            where["/agency"] = "/crawled_name"
+        out["platform"] = {"vendor": "Flock Safety", "product": "Transparency Portal"}
+
+        days = src.get("data_retention_days")
+        if isinstance(days, int) and not isinstance(days, bool):
+            out["retention"] = {"plate_reads_days": days}
+            where["/retention/plate_reads_days"] = "/data_retention_days"
+        else:
+            warnings.append("data retention is not published in this snapshot: unknown")
+
+        outbound, inbound = _names(src.get("sharing_outbound")), _names(src.get("sharing_inbound"))
+        previous = _previous(path)
+        failed = []
+        for key, names in (("sharing_outbound", outbound), ("sharing_inbound", inbound)):
+            before = _names(previous.get(key)) if previous else []
+            if not names and len(before) >= FAILED_LOAD_MIN_PREVIOUS:
+                failed.append(f"{key} is empty but listed {len(before)} organisations in the "
+                              "previous snapshot (a failed page load?)")
+        if failed:
+            warnings += [f"{msg}; partners left unknown" for msg in failed]
+        else:
+            both = set(outbound) & set(inbound)
+            partners = [_partner(n, "both" if n in both else "outbound") for n in outbound]
+            partners += [_partner(n, "inbound") for n in inbound if n not in both]
+            out["sharing"] = {"partners": partners}
+            index = {n: i for i, n in enumerate(_names(src.get("sharing_outbound")))}
+            for i, p in enumerate(partners):
+                if p["name"] in index:
+                    where[f"/sharing/partners/{i}"] = f"/sharing_outbound/{index[p['name']]}"
+
+        prohibited_text = str(src.get("prohibited_uses") or "").lower()
+        if prohibited_text.strip():
+            codes = [code for rx, code in _PROHIBITED if rx.search(prohibited_text)]
+            out.setdefault("policy", {})["prohibited_purposes"] = codes
+            where["/policy/prohibited_purposes"] = "/prohibited_uses"
+        url = str(src.get("alpr_policy") or "").strip()
+        if _URL.match(url):
+            out.setdefault("policy", {})["published_url"] = url
+            where["/policy/published_url"] = "/alpr_policy"
+        hotlists = [h.strip() for h in str(src.get("hotlists_alerted_on") or "").split(",")
+                    if h.strip()]
+        if hotlists:
+            out["hotlists"] = {"sources": hotlists}
+            where["/hotlists/sources"] = "/hotlists_alerted_on"
+
+        def locate(pointer: str) -> tuple[int, int]:
+            best = ""
+            for prefix in where:
+                if (pointer == prefix or pointer.startswith(prefix + "/")) and len(prefix) > len(
+                        best):
+                    best = prefix
+            return locate_src(where[best]) if best else (1, 1)
+
+        return Conversion(out, tuple(warnings), locate)

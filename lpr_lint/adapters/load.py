@@ -1,0 +1,59 @@
+"""Load any supported input as an export: export format v1 directly, vendor files converted."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+
+from lpr_lint.adapters import adapter, detect
+from lpr_lint.adapters.base import AdapterError
+from lpr_lint.errors import InputError
+from lpr_lint.loading import (
+    DEFAULT_MAX_BYTES,
+    EXTENSIONS,
+    Document,
+    decode,
+    parse_bytes,
+    read_bytes,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """A document and how it was read."""
+
+    document: Document
+    adapter: str
+    notices: tuple[str, ...] = ()
+    """What the user should know: the format detected, and any adapter warnings."""
+
+
+def load_input(path: str, display: str | None = None, *, source: str | None = None,
+               max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded:
+    """Read ``path`` as ``source`` (an adapter name), or as the format its content shows."""
+    shown = display if display is not None else path
+    raw = read_bytes(path, shown, max_bytes)
+    text = decode(raw, shown)
+    ext = EXTENSIONS.get(os.path.splitext(path)[1].lower())
+    detected = source is None
+    try:
+        name = source or detect(text, shown)
+    except AdapterError as exc:
+        if ext is None:  # not JSON/YAML by name, and no known vendor signature
+            raise InputError(shown, str(exc)) from None
+        name = "export-v1"  # a JSON/YAML file: judged as an export (missing fields are findings)
+        detected = False
+    if name == "export-v1":
+        return Loaded(parse_bytes(raw, shown, ext), name)
+    try:
+        conv = adapter(name).convert(text, shown)
+    except AdapterError as exc:
+        raise InputError(shown, str(exc).removeprefix(f"{shown}: ")) from None
+    notices: tuple[str, ...] = (
+        (f"{shown}: read as {name} (detected from its content; --from chooses)",)
+        if detected else ())
+    notices += tuple(f"{shown}: warning: {w}" for w in conv.warnings)
+    doc = Document(shown, conv.data, hashlib.sha256(raw).hexdigest(), name,
+                   conv.locate or (lambda pointer: (1, 1)))
+    return Loaded(doc, name, notices)

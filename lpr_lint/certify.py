@@ -1,0 +1,360 @@
+"""Vendor self-certification: a deterministic certificate of every rule's outcome on one export.
+
+The certificate (``schemas/certificate.schema.json``) records the tool, the baseline, the
+export's raw sha256 and the sha256 of its canonical JSON (equal across re-encodings), the
+vendor, the as-of date, each rule's outcome with the findings behind it, the attestations,
+the waivers applied and the verdict. Nothing reads the clock: same inputs, same bytes.
+
+Only an ``unknown`` rule becomes ``attested``: an attestation vouches for what an export does
+not show, never against what it shows; otherwise it is ``not_applied`` (with the reason), or
+``recorded`` for a free control such as ``CT-TRAIN-001``. ``certified`` means no rule at or
+above ``fail_on`` is failed or unknown. ``verify`` re-applies the certificate's own
+attestations and waivers (waiver file globs are not re-matched: a certificate is about one
+file) and accepts a re-encoded export whose canonical sha256 matches.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import hashlib
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from lpr_lint import TOOL_NAME, __version__, resources
+from lpr_lint.baseline import BUILTIN_BASELINES, Baseline, load_baseline
+from lpr_lint.engine import FORMAT_RULES, Checker, Options
+from lpr_lint.errors import InputError, LprLintError
+from lpr_lint.loading import DEFAULT_MAX_BYTES, Document, load_document
+from lpr_lint.model import Citation, FileResult, Finding, Outcome, Severity, Waiver
+from lpr_lint.runner import display_path
+from lpr_lint.store import canonical_bytes, snapshot_bytes
+from lpr_lint.validator import Validator
+from lpr_lint.waivers import WaiverSet, apply_waivers
+
+CERTIFICATE_FORMAT = "1"
+OUTCOMES = ("passed", "failed", "waived", "unknown", "not_applicable", "attested")
+_WORD = {Outcome.PASS: "passed", Outcome.FAIL: "failed", Outcome.UNKNOWN: "unknown",
+         Outcome.NOT_APPLICABLE: "not_applicable"}
+_FIELDS = ("control", "attested_by", "role", "date", "statement", "evidence")
+_WAIVER_FIELDS = ("rule", "justification", "approved_by", "approved_on", "expires", "files",
+                  "pointer", "ticket")
+
+
+class CertificateError(LprLintError):
+    """An attestation file or certificate is unreadable or malformed, or the certificate's
+    baseline cannot be found (exit 3)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Attestation:
+    """A signed statement about one control."""
+
+    control: str
+    attested_by: str
+    role: str
+    date: str
+    statement: str
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class AttestationFile:
+    """The attestations of one file, and that file's identity."""
+
+    path: str
+    sha256: str
+    attestations: tuple[Attestation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """What ``verify`` found: every difference (none means valid) and notes."""
+
+    differences: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def valid(self) -> bool:
+        """True when the certificate matches the re-check."""
+        return not self.differences
+
+
+def _short(digest: str) -> str:
+    return f"{digest[:12]}…"
+
+
+def _load(path: str, kind: str, syntax: str | None = None) -> Document:
+    try:
+        return load_document(path, syntax=syntax)
+    except InputError as exc:
+        raise CertificateError(exc.one_line().replace(": error: ", f": invalid {kind}: ", 1)
+                               ) from None
+
+
+def load_attestations(path: str) -> AttestationFile:
+    """Read and validate an attestation file; a problem names the attestation and field."""
+    doc = _load(path, "attestation file")
+    issues = Validator(resources.load_json_schema("attestations.schema.json")).errors(doc.data)
+    if issues:
+        first = issues[0]
+        line, col = doc.locate(first.pointer)
+        raise CertificateError(f"{path}:{line}:{col}: invalid attestation"
+                               f"{_which(doc.data, first.pointer)}: {first.message}")
+    return AttestationFile(path, doc.sha256, tuple(
+        Attestation(**{k: a[k] for k in _FIELDS}) for a in doc.data["attestations"]))
+
+
+def _which(data: Any, pointer: str) -> str:
+    parts = pointer.split("/")
+    if len(parts) < 3 or parts[1] != "attestations" or not parts[2].isdigit():
+        return ""
+    i = int(parts[2])
+    items = data.get("attestations")
+    item = items[i] if isinstance(items, list) and i < len(items) else None
+    control = item.get("control") if isinstance(item, dict) else None
+    label = f" ({control})" if isinstance(control, str) else ""
+    return f" #{i + 1}{label}" + (f": field '{parts[3]}'" if len(parts) > 3 else "")
+
+
+def evaluate(doc: Document, baseline: Baseline, options: Options,
+             waivers: WaiverSet | None) -> FileResult:
+    """Check one export, applying the waivers if any."""
+    checker = Checker(baseline, options)
+    result = checker.check(doc)
+    if waivers is not None and waivers.waivers:
+        result = apply_waivers([result], waivers, options.as_of, checker.is_gating)[0]
+    return result
+
+
+def _rule(rule_id: str, title: str, severity: Severity, basis: str,
+          citations: Sequence[Citation], outcome: Outcome, findings: list[Finding]
+          ) -> dict[str, Any]:
+    active = [f for f in findings if f.waiver is None]
+    if any(f.outcome is Outcome.FAIL for f in active):
+        word = "failed"
+    elif active:
+        word = "unknown"
+    else:
+        word = "waived" if findings else _WORD[outcome]
+    return {"rule_id": rule_id, "title": title, "severity": severity.value, "basis": basis,
+            "citations": [{"cite": c.cite, "reliability": c.reliability} for c in citations],
+            "outcome": word, "attestations": [],
+            "findings": [{"pointer": f.pointer, "line": f.line, "message": f.message,
+                          "outcome": _WORD[f.outcome], "waived": f.waiver is not None}
+                         for f in findings]}
+
+
+_NOT_APPLIED = {
+    "passed": "{} passed in the export; there is nothing to attest",
+    "failed": "{} failed in the export; an attestation cannot override what the export shows",
+    "waived": "{} is waived; its findings are covered by a waiver, not an attestation",
+    "not_applicable": "{} does not apply to this export as of the certificate's date",
+}
+
+
+def _attest(rules: list[dict[str, Any]], attestations: Sequence[Attestation],
+            as_of: _dt.date) -> list[dict[str, Any]]:
+    index = {r["rule_id"]: r for r in rules}
+    out = []
+    for i, a in enumerate(attestations):
+        entry: dict[str, Any] = {k: getattr(a, k) for k in _FIELDS}
+        rule = index.get(a.control)
+        if rule is None:
+            entry["status"] = "recorded"
+        elif a.date > as_of.isoformat():
+            entry["status"] = "not_applied"
+            entry["reason"] = f"dated {a.date}, after the as-of date {as_of.isoformat()}"
+        elif rule["outcome"] in ("unknown", "attested"):
+            rule["outcome"] = "attested"
+            rule["attestations"].append(i)
+            entry["status"] = "applied"
+        else:
+            entry["status"] = "not_applied"
+            entry["reason"] = _NOT_APPLIED[rule["outcome"]].format(a.control)
+        out.append(entry)
+    return out
+
+
+def build(doc: Document, baseline: Baseline, options: Options, vendor: str,
+          attestations: Sequence[Attestation] = (),
+          attestation_file: dict[str, str] | None = None,
+          waivers: WaiverSet | None = None) -> dict[str, Any]:
+    """The certificate for one loaded export."""
+    result = evaluate(doc, baseline, options, waivers)
+    by_rule: dict[str, list[Finding]] = {}
+    for f in result.findings:
+        by_rule.setdefault(f.rule_id, []).append(f)
+    worst = dict(result.rule_outcomes)
+    rules = [_rule(r.id, r.title, r.severity, r.basis_label, r.citations, worst[r.id],
+                   by_rule.get(r.id, [])) for r in baseline.rules]
+    rules += [_rule(f.id, f.title, f.severity, "export format v1", (), Outcome.FAIL,
+                    by_rule[f.id]) for f in FORMAT_RULES if f.id in by_rule]
+    attested = _attest(rules, attestations, options.as_of)
+    used: list[Waiver] = []
+    for f in result.findings:
+        if f.waiver is not None and f.waiver not in used:
+            used.append(f.waiver)
+    blocking = [r["rule_id"] for r in rules if r["outcome"] in ("failed", "unknown")
+                and Severity(r["severity"]).rank >= options.fail_on.rank]
+    agency = doc.data.get("agency")
+    name = agency.get("name") if isinstance(agency, dict) else None
+    return {
+        "certificate_format": CERTIFICATE_FORMAT,
+        "tool": {"name": TOOL_NAME, "version": __version__},
+        "baseline": {"id": baseline.id, "version": baseline.version, "sha256": baseline.sha256},
+        "export": {"path": doc.path, "sha256": doc.sha256,
+                   "canonical_sha256": hashlib.sha256(canonical_bytes(doc.data)).hexdigest(),
+                   "agency": name if isinstance(name, str) else None},
+        "vendor": vendor,
+        "as_of": options.as_of.isoformat(),
+        "fail_on": options.fail_on.value,
+        "strict": options.strict,
+        "rules": rules,
+        "attestation_file": attestation_file,
+        "attestations": attested,
+        "waivers": [{k: getattr(w, k) for k in _WAIVER_FIELDS if getattr(w, k) is not None}
+                    for w in sorted(used, key=lambda w: w.line)],
+        "verdict": "not_certified" if blocking else "certified",
+        "counts": {o: sum(1 for r in rules if r["outcome"] == o) for o in OUTCOMES},
+        "blocking": blocking,
+    }
+
+
+def certify(export: str, baseline: Baseline, options: Options, vendor: str,
+            attestations: AttestationFile | None = None, waivers: WaiverSet | None = None,
+            max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, Any]:
+    """Load an export and build its certificate."""
+    doc = load_document(export, display_path(os.path.normpath(export)), max_bytes=max_bytes)
+    source = None if attestations is None else {"path": display_path(attestations.path),
+                                                "sha256": attestations.sha256}
+    return build(doc, baseline, options, vendor,
+                 attestations.attestations if attestations else (), source, waivers)
+
+
+def certificate_bytes(certificate: dict[str, Any]) -> bytes:
+    """The certificate's one byte form: sorted keys, two-space indent, final newline."""
+    return snapshot_bytes(certificate)
+
+
+def load_certificate(path: str) -> dict[str, Any]:
+    """Read a certificate and check it against ``schemas/certificate.schema.json``."""
+    doc = _load(path, "certificate", syntax="json")
+    issues = Validator(resources.load_json_schema("certificate.schema.json")).errors(doc.data)
+    if issues:
+        first = issues[0]
+        line, col = doc.locate(first.pointer)
+        raise CertificateError(f"{path}:{line}:{col}: invalid certificate: "
+                               f"{first.pointer or '/'}: {first.message}")
+    return dict(doc.data)
+
+
+def certificate_baseline(certificate: dict[str, Any], spec: str | None = None) -> Baseline:
+    """The baseline to re-check with: ``spec`` when given, else the built-in whose sha256
+    matches the certificate's, else the built-in of the same id (to report the mismatch)."""
+    if spec is not None:
+        return load_baseline(spec)
+    wanted = certificate["baseline"]
+    builtins = [load_baseline(name) for name in sorted(BUILTIN_BASELINES)]
+    found = next((b for b in builtins if b.sha256 == wanted["sha256"]), None) or next(
+        (b for b in builtins if b.id == wanted["id"]), None)
+    if found is not None:
+        return found
+    raise CertificateError(f"the certificate was made with baseline {wanted['id']} version "
+                           f"{wanted['version']}, which is not built in; give it with "
+                           "--baseline FILE")
+
+
+def verify(certificate: dict[str, Any], export: str, baseline: Baseline,
+           max_bytes: int = DEFAULT_MAX_BYTES) -> Verification:
+    """Re-run the certificate's check on ``export`` and compare everything it records."""
+    doc = load_document(export, display_path(os.path.normpath(export)), max_bytes=max_bytes)
+    diffs: list[str] = []
+    notes: list[str] = []
+    recorded = certificate["baseline"]
+    for key in ("id", "version", "sha256"):
+        show = _short if key == "sha256" else str
+        if recorded[key] != getattr(baseline, key):
+            diffs.append(f"baseline {key} differs: certificate {show(recorded[key])}, baseline "
+                         f"{baseline.path} {show(getattr(baseline, key))}")
+    cert_export = certificate["export"]
+    canonical = hashlib.sha256(canonical_bytes(doc.data)).hexdigest()
+    same_canonical = canonical == cert_export["canonical_sha256"]
+    reencoded = doc.sha256 != cert_export["sha256"] and same_canonical
+    if doc.sha256 != cert_export["sha256"] and not same_canonical:
+        diffs.append(f"export sha256 differs: certificate {_short(cert_export['sha256'])}, "
+                     f"file {_short(doc.sha256)} (canonical_sha256 differs too: not the same "
+                     "data)")
+    elif not same_canonical:
+        diffs.append(f"export canonical_sha256 differs: certificate "
+                     f"{_short(cert_export['canonical_sha256'])}, file {_short(canonical)}")
+    elif reencoded:
+        notes.append(f"export sha256 differs (certificate {_short(cert_export['sha256'])}, file "
+                     f"{_short(doc.sha256)}) but canonical_sha256 matches: the same data, "
+                     "re-encoded; finding line numbers were not compared")
+    if diffs:
+        return Verification(tuple(diffs), tuple(notes))
+    if certificate["tool"]["version"] != __version__:
+        notes.append(f"made with {TOOL_NAME} {certificate['tool']['version']}, re-checked with "
+                     f"{__version__}")
+    options = Options(as_of=_dt.date.fromisoformat(certificate["as_of"]),
+                      fail_on=Severity(certificate["fail_on"]), strict=certificate["strict"])
+    attestations = tuple(Attestation(**{k: a[k] for k in _FIELDS})
+                         for a in certificate["attestations"])
+    waivers = WaiverSet("certificate", tuple(
+        Waiver(rule=w["rule"], justification=w["justification"], approved_by=w["approved_by"],
+               approved_on=w["approved_on"], expires=w["expires"], pointer=w.get("pointer"),
+               ticket=w.get("ticket"), source="certificate", line=i + 1)
+        for i, w in enumerate(certificate["waivers"])))
+    rebuilt = build(dataclasses.replace(doc, path=cert_export["path"]), baseline, options,
+                    certificate["vendor"], attestations, certificate["attestation_file"],
+                    waivers)
+    rebuilt["export"]["sha256"] = cert_export["sha256"]
+    rebuilt["tool"] = certificate["tool"]
+    return Verification(tuple(compare(certificate, rebuilt, lines=not reencoded)), tuple(notes))
+
+
+def _plain(value: Any, drop: str) -> Any:
+    return [{k: v for k, v in item.items() if k != drop} for item in value]
+
+
+def compare(certificate: dict[str, Any], rebuilt: dict[str, Any], lines: bool = True
+            ) -> list[str]:
+    """Every way a certificate differs from the re-check's, in words."""
+    diffs: list[str] = []
+    old = {r["rule_id"]: r for r in certificate["rules"]}
+    new = {r["rule_id"]: r for r in rebuilt["rules"]}
+    diffs += [f"rule {rid}: not in the certificate; re-check says {r['outcome']}"
+              for rid, r in new.items() if rid not in old]
+    for rid, o in old.items():
+        n = new.get(rid)
+        if n is None or o["outcome"] != n["outcome"]:
+            got = "has no such rule" if n is None else f"says {n['outcome']}"
+            diffs.append(f"rule {rid}: certificate says {o['outcome']}, re-check {got}")
+        else:
+            for key in sorted(set(o) | set(n)):
+                a, b = o.get(key), n.get(key)
+                if key == "findings" and not lines:
+                    a, b = _plain(a, "line"), _plain(b, "line")
+                if a != b:
+                    diffs.append(f"rule {rid}: {key} differs")
+    if not diffs and list(old) != list(new):
+        diffs.append("rules are listed in a different order")
+    for i, (a, b) in enumerate(zip(certificate["attestations"], rebuilt["attestations"],
+                                       strict=True)):
+        if a != b:
+            what = (f"certificate says {a['status']}, re-check says {b['status']}"
+                    if a["status"] != b["status"] else "differs")
+            diffs.append(f"attestation #{i + 1} ({a['control']}): {what}")
+    if _plain(certificate["waivers"], "files") != _plain(rebuilt["waivers"], "files"):
+        diffs.append("waivers differ: the certificate lists waivers the re-check did not use")
+    if certificate["verdict"] != rebuilt["verdict"]:
+        diffs.append(f"verdict: certificate says {certificate['verdict']}, re-check says "
+                     f"{rebuilt['verdict']}")
+    skip = {"rules", "attestations", "waivers", "verdict"}
+    diffs += [f"{key} differs: certificate {certificate.get(key)}, re-check {rebuilt.get(key)}"
+              for key in sorted(set(certificate) | set(rebuilt))
+              if key not in skip and certificate.get(key) != rebuilt.get(key)]
+    return diffs

@@ -1,0 +1,199 @@
+"""Certificates for auditors: Markdown and self-contained HTML renderings of a certificate.
+
+Both take the certificate as data (as written by :func:`lpr_lint.certify.build` or read back
+from its JSON) and return a string. Every string that comes from an export, an attestation, a
+waiver or the command line is escaped: ``md_escape`` for Markdown, ``html.escape`` for HTML.
+The HTML has no external assets and no JavaScript, and its Content-Security-Policy forbids
+scripts outright.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from lpr_lint.report.markdown import md_code, md_escape
+
+_LABEL = {"passed": "passed", "failed": "FAILED", "waived": "waived", "unknown": "UNKNOWN",
+          "not_applicable": "not applicable", "attested": "attested"}
+_STATUS = {"applied": "applied", "not_applied": "not applied", "recorded": "recorded"}
+
+
+def _cite(c: dict[str, str]) -> str:
+    return c["cite"] + (" (unverified)" if c["reliability"] == "unverified" else "")
+
+
+def _finding(f: dict[str, Any]) -> str:
+    waived = " (waived)" if f["waived"] else ""
+    return f"{f['pointer'] or '/'} line {f['line']}: {f['message']}{waived}"
+
+
+def _hashes(cert: dict[str, Any]) -> list[tuple[str, str]]:
+    rows = [("Export (file bytes)", cert["export"]["sha256"]),
+            ("Export (canonical JSON)", cert["export"]["canonical_sha256"]),
+            (f"Baseline {cert['baseline']['id']} {cert['baseline']['version']}",
+             cert["baseline"]["sha256"])]
+    if cert["attestation_file"]:
+        rows.append((f"Attestation file {cert['attestation_file']['path']}",
+                     cert["attestation_file"]["sha256"]))
+    return rows
+
+
+def _facts(cert: dict[str, Any]) -> list[tuple[str, str]]:
+    return [("Vendor", cert["vendor"]), ("Agency", cert["export"]["agency"] or "(not stated)"),
+            ("Export", cert["export"]["path"]),
+            ("Baseline", f"{cert['baseline']['id']} version {cert['baseline']['version']}"),
+            ("As of", cert["as_of"]), ("Fails on", f"{cert['fail_on']} and above"),
+            ("Tool", f"{cert['tool']['name']} {cert['tool']['version']}")]
+
+
+def _counts(cert: dict[str, Any]) -> str:
+    return ", ".join(f"{cert['counts'][o]} {_LABEL[o].lower()}" for o in _LABEL)
+
+
+def _verdict(cert: dict[str, Any]) -> str:
+    if cert["verdict"] == "certified":
+        return "Certified"
+    return (f"Not certified: {len(cert['blocking'])} rule(s) failed or unknown at or above "
+            f"{cert['fail_on']}: {', '.join(cert['blocking'])}")
+
+
+# --- Markdown ---------------------------------------------------------------------------
+
+
+def _md_table(head: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
+    head = list(head)
+    return ["| " + " | ".join(head) + " |", "|" + "---|" * len(head),
+            *("| " + " | ".join(row) + " |" for row in rows), ""]
+
+
+def certificate_markdown(cert: dict[str, Any]) -> str:
+    """The certificate as Markdown: verdict, facts, rules, attestations, waivers, hashes."""
+    icon = "✅" if cert["verdict"] == "certified" else "❌"
+    lines = [f"# {icon} Self-certification: {md_escape(cert['vendor'])}", "",
+             f"**{md_escape(_verdict(cert))}**", "", md_escape(_counts(cert)), ""]
+    lines += [f"- **{k}:** {md_escape(v)}" for k, v in _facts(cert)] + ["", "## Rules", ""]
+    lines += _md_table(
+        ("Rule", "Title", "Severity", "Basis", "Outcome", "Citations", "Findings"),
+        ((md_escape(r["rule_id"]), md_escape(r["title"]), r["severity"], md_escape(r["basis"]),
+          f"**{_LABEL[r['outcome']]}**" if r["outcome"] in ("failed", "unknown")
+          else _LABEL[r["outcome"]],
+          "; ".join(md_escape(_cite(c)) for c in r["citations"]),
+          "; ".join(md_escape(_finding(f)) for f in r["findings"])
+          + (f" (attestation #{', #'.join(str(i + 1) for i in r['attestations'])})"
+             if r["attestations"] else ""))
+         for r in cert["rules"]))
+    lines += ["## Attestations", ""]
+    if cert["attestations"]:
+        lines += _md_table(
+            ("#", "Control", "Attested by", "Role", "Date", "Statement", "Evidence", "Status"),
+            ((str(i + 1), md_escape(a["control"]), md_escape(a["attested_by"]),
+              md_escape(a["role"]), md_escape(a["date"]), md_escape(a["statement"]),
+              md_escape(a["evidence"]), md_escape(_STATUS[a["status"]]
+                                                  + (f": {a['reason']}" if "reason" in a else "")))
+             for i, a in enumerate(cert["attestations"])))
+    else:
+        lines += ["None.", ""]
+    lines += ["## Waivers applied", ""]
+    if cert["waivers"]:
+        lines += _md_table(
+            ("Rule", "Pointer", "Approved by", "Approved on", "Expires", "Ticket",
+             "Justification"),
+            ((md_escape(w["rule"]), md_code(w.get("pointer", "")), md_escape(w["approved_by"]),
+              md_escape(w["approved_on"]), md_escape(w["expires"]),
+              md_escape(w.get("ticket", "")), md_escape(w["justification"]))
+             for w in cert["waivers"]))
+    else:
+        lines += ["None.", ""]
+    lines += ["## Hashes (sha256)", ""]
+    lines += _md_table(("Of", "sha256"), ((md_escape(k), md_code(v)) for k, v in _hashes(cert)))
+    lines.append("Check it with `lpr-lint verify-cert CERTIFICATE.json EXPORT`.")
+    return "\n".join(lines) + "\n"
+
+
+# --- HTML -------------------------------------------------------------------------------
+
+_CSS = """body{font-family:system-ui,sans-serif;margin:2rem;color:#1a1a1a;max-width:80rem}
+table{border-collapse:collapse;width:100%;margin:0 0 1.5rem}
+th,td{border:1px solid #bbb;padding:.3rem .5rem;text-align:left;vertical-align:top}
+th{background:#eee}code{font-size:.9em;word-break:break-all}
+.banner{padding:1rem;border-radius:.3rem;font-size:1.3rem;font-weight:bold}
+.certified{background:#dff3e3;border:2px solid #2e7d32}
+.not_certified{background:#fde2e1;border:2px solid #c62828}
+.o-failed,.o-unknown{color:#c62828;font-weight:bold}.o-attested{color:#1565c0}
+.o-waived{color:#8a6d00}.o-passed{color:#2e7d32}.o-not_applicable{color:#666}"""
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _html_table(head: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
+    """A table; ``rows`` hold HTML that the caller has escaped already."""
+    out = ["<table>", "<tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr>"]
+    out += ["<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows]
+    return [*out, "</table>"]
+
+
+def _list(items: Iterable[str]) -> str:
+    items = list(items)
+    return "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>" if items else ""
+
+
+def certificate_html(cert: dict[str, Any]) -> str:
+    """The certificate as one self-contained HTML page (no external assets, no scripts)."""
+    verdict = "certified" if cert["verdict"] == "certified" else "not_certified"
+    title = f"Self-certification: {cert['vendor']}"
+    body = [f"<h1>{_e(title)}</h1>",
+            f'<p class="banner {verdict}">{_e(_verdict(cert))}</p>',
+            f"<p>{_e(_counts(cert))}</p>", "<table>"]
+    body += [f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in _facts(cert)]
+    body += ["</table>", "<h2>Rules</h2>"]
+    body += _html_table(
+        ("Rule", "Title", "Severity", "Basis", "Outcome", "Citations", "Findings"),
+        ((f"<code>{_e(r['rule_id'])}</code>", _e(r["title"]), _e(r["severity"]),
+          _e(r["basis"]),
+          f'<span class="o-{_e(r["outcome"])}">{_e(_LABEL[r["outcome"]])}</span>',
+          "<br>".join(_e(_cite(c)) for c in r["citations"]),
+          _list(_e(_finding(f)) for f in r["findings"])
+          + (_e(f"attestation #{', #'.join(str(i + 1) for i in r['attestations'])}")
+             if r["attestations"] else ""))
+         for r in cert["rules"]))
+    body.append("<h2>Attestations</h2>")
+    if cert["attestations"]:
+        body += _html_table(
+            ("#", "Control", "Attested by", "Role", "Date", "Statement", "Evidence", "Status"),
+            ((str(i + 1), f"<code>{_e(a['control'])}</code>", _e(a["attested_by"]),
+              _e(a["role"]), _e(a["date"]), _e(a["statement"]), _e(a["evidence"]),
+              _e(_STATUS[a["status"]] + (f": {a['reason']}" if "reason" in a else "")))
+             for i, a in enumerate(cert["attestations"])))
+    else:
+        body.append("<p>None.</p>")
+    body.append("<h2>Waivers applied</h2>")
+    if cert["waivers"]:
+        body += _html_table(
+            ("Rule", "Pointer", "Approved by", "Approved on", "Expires", "Ticket",
+             "Justification"),
+            ((_e(w["rule"]), f"<code>{_e(w.get('pointer', ''))}</code>", _e(w["approved_by"]),
+              _e(w["approved_on"]), _e(w["expires"]), _e(w.get("ticket", "")),
+              _e(w["justification"])) for w in cert["waivers"]))
+    else:
+        body.append("<p>None.</p>")
+    body.append("<h2>Hashes (sha256)</h2>")
+    body += _html_table(("Of", "sha256"),
+                        ((_e(k), f"<code>{_e(v)}</code>") for k, v in _hashes(cert)))
+    body.append("<p>Check it with <code>lpr-lint verify-cert CERTIFICATE.json EXPORT</code>.</p>")
+    head = ['<!DOCTYPE html>', '<html lang="en">', "<head>", '<meta charset="utf-8">',
+            '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+            'style-src \'unsafe-inline\'">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{_e(title)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>"]
+    return "\n".join([*head, *body, "</body>", "</html>"]) + "\n"
+
+
+RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "markdown": certificate_markdown,
+    "html": certificate_html,
+}
+"""``certify --format`` renderings by name."""
