@@ -28,7 +28,7 @@ def _rows(text: str, path: str) -> tuple[list[str], list[dict[str, str]]]:
     except csv.Error as exc:
         raise AdapterError(f"{path}:1: not a readable CSV file: {exc}") from None
     keys = [h.strip().lower() for h in header]
-    rows = []
+    rows: list[dict[str, str]] = []
     try:
         rows.extend({k: (values[i].strip() if i < len(values) else "")
                      for i, k in enumerate(keys)}

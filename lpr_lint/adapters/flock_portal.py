@@ -98,6 +98,9 @@ class FlockPortalAdapter(Adapter):
         from lpr_lint.orgs import classify
 
         state = classify(name).state if name else None
+        slug = str(src.get("crawled_slug") or "")
+        if not state and slug:  # "alameda-ca-pd": the slug carries the state code
+            state = classify(slug.replace("-", " ").upper()).state
         if state:
             agency["state"] = state
         if agency:
