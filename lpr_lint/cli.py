@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from lpr_lint import TOOL_NAME, __version__, cli_certify, cli_history, cli_setup
+from lpr_lint import TOOL_NAME, __version__, cli_audit, cli_certify, cli_history, cli_setup
 from lpr_lint._cli_common import (
     AsOfOpt,
     BaselineOpt,
@@ -273,6 +273,7 @@ app.command()(cli_setup.config)
 app.command()(cli_setup.init)
 app.command()(cli_certify.certify)
 app.command("verify-cert")(cli_certify.verify_cert)
+app.command()(cli_audit.audit)
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -17,7 +17,7 @@ from conftest import EXAMPLES, ROOT
 
 PACKAGE = ROOT / "lpr_lint"
 CLI_LAYER = ("cli.py", "_cli_common.py", "cli_history.py", "cli_setup.py", "cli_certify.py",
-             "__main__.py")
+             "cli_audit.py", "__main__.py")
 CORE = sorted(p for p in PACKAGE.rglob("*.py") if p.name not in CLI_LAYER)
 CLI_MODULES = {f"lpr_lint.{name[:-3]}" for name in CLI_LAYER}
 
