@@ -23,7 +23,9 @@ def display_path(path: str) -> str:
 def discover(paths: Iterable[str], empty: list[str] | None = None) -> list[str]:
     """Files to check: files as given; directories recursed for ``*.json``, ``*.yaml``, ``*.yml``.
 
-    Hidden directories (``.git``, the ``.lpr-lint`` store) are skipped while recursing.
+    Hidden directories (``.git``, the ``.lpr-lint`` store) and hidden files (``.lpr-lint.yaml``,
+    ``.lpr-lint-waivers.yaml``, ``.pre-commit-config.yaml``) are skipped while recursing; a
+    file named explicitly is always checked.
     The result is de-duplicated and sorted, so output order never depends on the file system.
     A path that does not exist is kept: loading it reports the error. Directories in which
     nothing was found are appended to ``empty`` when it is given.
@@ -35,7 +37,7 @@ def discover(paths: Iterable[str], empty: list[str] | None = None) -> list[str]:
             for root, dirs, files in os.walk(given):
                 dirs[:] = [d for d in dirs if not d.startswith(".")]
                 for name in files:
-                    if os.path.splitext(name)[1].lower() in EXTENSIONS:
+                    if not name.startswith(".") and os.path.splitext(name)[1].lower() in EXTENSIONS:
                         found.add(os.path.normpath(os.path.join(root, name)))
             if len(found) == before and empty is not None:
                 empty.append(os.path.normpath(given))

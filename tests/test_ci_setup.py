@@ -212,3 +212,13 @@ def test_rule_reference_is_up_to_date() -> None:
     assert generated == current, (
         "docs/rules.md is stale; regenerate it with: "
         "lpr-lint rules --format markdown > docs/rules.md")
+
+
+def test_recursing_skips_hidden_files_and_directories(repo: Path) -> None:
+    run("init", ".")  # .lpr-lint.yaml, .lpr-lint-waivers.yaml, .pre-commit-config.yaml, .github/
+    (repo / ".lpr-lint").mkdir()
+    (repo / ".lpr-lint" / "snapshot.json").write_text("{}", encoding="utf-8")
+    code, out, _ = run("check", ".", "--fail-on", "critical", "--as-of", "2027-02-01")
+    assert code == 0 and out.splitlines()[-1].startswith("1 file checked")
+    code, out, _ = run("check", ".pre-commit-config.yaml")  # named explicitly: checked
+    assert code == 1 and "LPR-SCHEMA" in out
