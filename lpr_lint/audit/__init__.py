@@ -1,0 +1,1 @@
+"""Search-audit log review: readers, the search-reason matcher, flags, summaries, reports."""

@@ -1,0 +1,345 @@
+"""Search reasons → barred-use terms: the labelled set, real audit logs, data file, speed."""
+
+from __future__ import annotations
+
+import csv
+import random
+import re
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from conftest import ROOT
+from lpr_lint import resources
+from lpr_lint.audit import terms as terms_module
+from lpr_lint.audit.terms import GROUPS, TermMatch, Terms, normalise
+from lpr_lint.errors import BaselineError
+from lpr_lint.loading import load_document
+from lpr_lint.validator import Validator
+
+LABELLED = ROOT / "tests" / "data" / "audit" / "reasons.yaml"
+ROWS: list[dict[str, Any]] = load_document(str(LABELLED)).data["reasons"]
+
+
+@pytest.fixture(scope="module")
+def terms() -> Terms:
+    return Terms.load()
+
+
+def _verdicts(found: tuple[TermMatch, ...]) -> dict[str, str]:
+    """group → the strongest verdict found for it."""
+    out: dict[str, str] = {}
+    for m in found:
+        if out.get(m.group) != "violation":
+            out[m.group] = m.verdict
+    return out
+
+
+# --- the labelled set ---------------------------------------------------------------------
+
+
+def test_labelled_set_is_well_formed() -> None:
+    reasons = [r["reason"] for r in ROWS]
+    assert len(reasons) == len(set(reasons))
+    real = [r for r in ROWS if r["kind"] in ("positive", "trap", "negative")]
+    assert len(real) >= 80
+    for row in ROWS:
+        assert row["kind"] in ("positive", "trap", "negative", "probe")
+        assert set(row["expect"]) <= set(GROUPS)
+        assert set(row["expect"].values()) <= {"violation", "review"}
+        assert isinstance(row["immigration"], bool)
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r["reason"] for r in ROWS])
+def test_labelled_reason(terms: Terms, row: dict[str, Any]) -> None:
+    assert _verdicts(terms.match(row["reason"])) == row["expect"]
+
+
+def _scores(rows: list[dict[str, Any]], terms: Terms) -> tuple[int, int, int, int]:
+    tp = fp = fn = tn = 0
+    for row in rows:
+        flagged = any(m.group == "immigration" for m in terms.match(row["reason"]))
+        if flagged and row["immigration"]:
+            tp += 1
+        elif flagged:
+            fp += 1
+        elif row["immigration"]:
+            fn += 1
+        else:
+            tn += 1
+    return tp, fp, fn, tn
+
+
+def test_immigration_precision_and_recall(terms: Terms) -> None:
+    for label, rows in (("real rows", [r for r in ROWS if r["kind"] != "probe"]),
+                        ("all rows", ROWS)):
+        tp, fp, fn, tn = _scores(rows, terms)
+        precision = tp / (tp + fp) if tp + fp else 1.0
+        recall = tp / (tp + fn) if tp + fn else 1.0
+        print(f"\nimmigration, {label} ({len(rows)}): TP={tp} FP={fp} FN={fn} TN={tn} "
+              f"precision={precision:.3f} recall={recall:.3f}")
+    positives = [r for r in ROWS if r["kind"] == "positive"]
+    assert positives and all(any(m.group == "immigration" for m in terms.match(r["reason"]))
+                             for r in positives)
+    traps = [r for r in ROWS if r["kind"] == "trap"]
+    assert len(traps) >= 14
+    assert [r["reason"] for r in traps if terms.match(r["reason"])] == []
+
+
+# --- behaviour ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("raw", "cased"), [
+    ("I.C.E.", " ICE "),
+    ("ICE-assist", " ICE assist "),
+    ("Person+Crime", " Person Crime "),
+    ("ICE_ERO", " ICE ERO "),
+    ("287(g)", " 287g "),
+    ("287 ( G )", " 287g "),
+    ("Immig.", " Immig "),
+    ("inmigración", " inmigracion "),
+    ("***", " "),
+    ("", " "),
+])
+def test_normalise(raw: str, cased: str) -> None:
+    assert normalise(raw) == cased
+
+
+def test_match_never_raises(terms: Terms) -> None:
+    for bad in (None, 5, b"ICE", ["ICE"], {"a": 1}, "", " ", "\x00ICE", "ICE" * 10_000,
+                "\ud800", "ICE " + "x" * 20_000):
+        result = terms.match(bad)  # type: ignore[arg-type]
+        assert isinstance(result, tuple)
+        assert isinstance(terms.vague(bad), bool)  # type: ignore[arg-type]
+
+
+def test_case_rules(terms: Terms) -> None:
+    assert _verdicts(terms.match("ICE")) == {"immigration": "violation"}
+    assert _verdicts(terms.match("ice")) == {"immigration": "review"}
+    assert _verdicts(terms.match("Ice")) == {"immigration": "review"}
+    assert _verdicts(terms.match("ice warrant")) == {"immigration": "violation"}
+    assert terms.match("ICE ON ROAD") == ()
+    # a violation makes the same group's review matches redundant
+    assert [m.term for m in terms.match("ICE")] == ["ice-agency"]
+
+
+def test_results_are_in_data_order_and_typed(terms: Terms) -> None:
+    found = terms.match("ICE+ERO immigration protest at the Planned Parenthood clinic")
+    assert [m.group for m in found] == ["immigration"] * 4 + ["reproductive_care",
+                                                              "first_amendment"]
+    ids = terms.term_ids()
+    assert [m.term for m in found[:4]] == sorted((m.term for m in found[:4]), key=ids.index)
+    assert all(isinstance(m, TermMatch) for m in found)
+
+
+@pytest.mark.parametrize(("reason", "vague"), [
+    ("investigation", True), ("INV", True), ("invest", True), ("Investigative", True),
+    ("investigative+", True), ("Criminal Investigation", True), ("test", True), ("n/a", True),
+    ("NA", True), ("-", True), ("--", True), ("other", True), ("***", True), ("", True),
+    ("Daytime search for best result", True), ("Administrative Test", True),
+    ("10851", False), ("stolen vehicle", False), ("459 PC", False), ("ICE", False),
+    ("investigation 25-8370", False), ("Welfare Check", False),
+])
+def test_vague(terms: Terms, reason: str, vague: bool) -> None:
+    assert terms.vague(reason) is vague
+
+
+# --- real audit logs ----------------------------------------------------------------------
+
+EXPECTED_TOKENS = re.compile(
+    r"(?i)\b(?:ice|i\.c\.e|ero|hsi|cbp|usbp|dhs|border|customs|homeland|immig\w*|migrants?|"
+    r"deport\w*|removal|detainers?|aliens?|undocumented|visas?|overstay\w*|287\s*\(?g|i-?2\d\d|"
+    r"abortions?|reproductive|planned|parenthood|gender|transgender|transsexual|clinic|family|"
+    r"mifepristone|misoprostol|protest\w*|demonstrat\w*|rall(?:y|ies)|march\w*|activists?|"
+    r"picket\w*|sit|amendment|speech|illegals?)\b")
+
+
+def test_real_audit_logs(terms: Terms, shared_data: Path) -> None:
+    files = sorted((shared_data / "flock-audit").glob("*.csv"))
+    if not files:
+        pytest.skip("no flock-audit CSVs")
+    rows = 0
+    per: Counter[tuple[str, str]] = Counter()
+    flagged: Counter[str] = Counter()
+    vague = 0
+    for path in files:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            for record in csv.DictReader(fh):
+                reason = record["reason"]
+                rows += 1
+                vague += terms.vague(reason)
+                found = terms.match(reason)
+                for group, verdict in _verdicts(found).items():
+                    per[group, verdict] += 1
+                if found:
+                    flagged[reason] += 1
+    print(f"\nreal audit logs: {len(files)} files, {rows} rows, {vague} vague reasons")
+    for (group, verdict), n in sorted(per.items()):
+        print(f"  {group}/{verdict}: {n} rows")
+    print(f"  distinct flagged reasons: {dict(flagged) or 'none'}")
+    assert rows > 1000
+    for reason in flagged:
+        assert EXPECTED_TOKENS.search(reason.replace("+", " ")), reason
+
+
+def test_real_portal_reasons(terms: Terms, shared_data: Path) -> None:
+    """Every reason and offense type in the portal snapshots (125k rows): none raises, and
+    every flagged one holds an expected token."""
+    import json
+
+    reasons: Counter[str] = Counter()
+    for path in sorted((shared_data / "flock-portal").glob("*/*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for row in data.get("search_audit_csv") or ():
+            for key in ("reason", "offenseType"):
+                value = row.get(key)
+                if isinstance(value, str):
+                    reasons[value] += 1
+    if not reasons:
+        pytest.skip("no portal search audits")
+    flagged = {r: n for r, n in reasons.items() if terms.match(r)}
+    print(f"\nportal reasons+offense types: {sum(reasons.values())} values, {len(reasons)} "
+          f"distinct; flagged: {flagged or 'none'}")
+    for reason in flagged:
+        assert EXPECTED_TOKENS.search(reason), reason
+
+
+# --- the data file ------------------------------------------------------------------------
+
+ALLOWED_KEYWORDS = {"type", "enum", "const", "minimum", "maximum", "minLength", "maxLength",
+                    "pattern", "properties", "required", "additionalProperties", "items",
+                    "minItems", "maxItems", "uniqueItems", "allOf", "anyOf", "oneOf", "not",
+                    "$ref", "$defs", "description", "title", "$schema", "$id"}
+FORBIDDEN = re.compile(r"\(\?<?[=!]|\\[1-9]|\(\?P=|\(\?P?<[A-Za-z_]|\(\?>|[*+?}]\+|\\[AZzbBG]")
+
+
+def _raw_data() -> Any:
+    return load_document(str(resources.data_file("baselines", "data/audit-terms.yaml"))).data
+
+
+def _keywords(node: Any, in_properties: bool = False) -> None:
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if not in_properties:
+                assert k in ALLOWED_KEYWORDS, k
+            _keywords(v, in_properties=(k in ("properties", "$defs") and not in_properties))
+    elif isinstance(node, list):
+        for v in node:
+            _keywords(v)
+
+
+def test_data_file_validates() -> None:
+    raw = _raw_data()
+    schema = resources.load_json_schema("audit-terms.schema.json")
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert Validator(schema).errors(raw) == []
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(raw)) == []
+    _keywords(schema)
+    groups = [g["group"] for g in raw["groups"]]
+    assert groups == list(GROUPS)
+    for entry in [*raw["exclusions"], *raw["vague"],
+                  *(t for g in raw["groups"] for t in g["terms"])]:
+        assert len(entry["comment"]) >= 10
+
+
+def _patterns(raw: Any) -> list[str]:
+    return ([e["pattern"] for e in raw["exclusions"]] + [e["pattern"] for e in raw["vague"]]
+            + [t["pattern"] for g in raw["groups"] for t in g["terms"]])
+
+
+def test_every_pattern_is_re2_safe() -> None:
+    """No lookaround, backreference, named group, atomic group, possessive quantifier or
+    engine-specific anchor/boundary escape: DuckDB/Spark/RE2 read every pattern alike."""
+    found = _patterns(_raw_data())
+    assert len(found) > 40
+    for pattern in found:
+        assert not FORBIDDEN.search(pattern), pattern
+        re.compile(pattern)
+
+
+def test_term_patterns_match_whole_words() -> None:
+    """Every term and exclusion alternative starts and ends at a space, so it matches words,
+    never a substring ('ice' in 'police')."""
+    raw = _raw_data()
+    for pattern in [e["pattern"] for e in raw["exclusions"]] + [
+            t["pattern"] for g in raw["groups"] for t in g["terms"]]:
+        assert pattern.startswith(" ") or pattern.startswith("(?:"), pattern
+
+
+def test_schema_rejects_a_lookahead() -> None:
+    raw = _raw_data()
+    raw["groups"][0]["terms"][0]["pattern"] = " ice(?! cream) "
+    assert Validator(resources.load_json_schema("audit-terms.schema.json")).errors(raw)
+
+
+def test_an_invalid_data_file_is_a_baseline_error(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = tmp_path / "data" / "audit-terms.yaml"
+    bad.parent.mkdir()
+    text = (ROOT / "baselines" / "data" / "audit-terms.yaml").read_text(encoding="utf-8")
+    bad.write_text(text.replace("verdict: violation", "verdict: maybe", 1), encoding="utf-8")
+    real = resources.data_file
+
+    def fake(kind: str, name: str) -> Path:
+        return bad if name == "data/audit-terms.yaml" else real(kind, name)
+
+    monkeypatch.setattr(resources, "data_file", fake)
+    Terms.load.cache_clear()
+    try:
+        with pytest.raises(BaselineError, match=r"audit-terms\.yaml: /groups/0/terms/0/verdict"):
+            Terms.load()
+    finally:
+        Terms.load.cache_clear()
+
+
+def test_unknown_exclusion_is_a_baseline_error() -> None:
+    raw = _raw_data()
+    raw["groups"][0]["terms"][0]["exclude"] = ["no-such-exclusion"]
+    with pytest.raises(BaselineError, match="no-such-exclusion"):
+        Terms(raw)
+
+
+def test_loaded_once() -> None:
+    assert Terms.load() is Terms.load()
+    assert terms_module.Terms is Terms
+
+
+# --- speed --------------------------------------------------------------------------------
+
+
+def test_speed_one_million_matches(terms: Terms) -> None:
+    """1,000,000 ``match`` calls over realistic, heavily repeated reasons in < 2 s."""
+    pool = [r["reason"] for r in ROWS] + [f"25-{n}" for n in range(3000)] + [
+        f"case {n} stolen vehicle" for n in range(3000)]
+    weights = [50 if r in ("investigation", "inv", "Investigation", "UUV", "Property Crime")
+               else 1 for r in pool]
+    rng = random.Random(7)
+    reasons = rng.choices(pool, weights=weights, k=1_000_000)
+    match = terms.match
+    start = time.perf_counter()
+    flagged = 0
+    for reason in reasons:
+        if match(reason):
+            flagged += 1
+    elapsed = time.perf_counter() - start
+    print(f"\n1,000,000 match() calls ({len(set(reasons))} distinct): {elapsed:.2f} s, "
+          f"{flagged} flagged")
+    assert flagged > 0
+    assert elapsed < 2.0
+
+
+def test_cold_matching_is_fast(terms: Terms) -> None:
+    """Cache misses: 20,000 distinct reasons read from scratch well under a second."""
+    fresh = Terms(_raw_data())
+    reasons = [f"case {n} {r['reason']}" for n in range(150) for r in ROWS][:20_000]
+    start = time.perf_counter()
+    for reason in reasons:
+        fresh.match(reason)
+    elapsed = time.perf_counter() - start
+    print(f"\n{len(reasons)} distinct reasons, uncached: {elapsed:.2f} s")
+    assert elapsed < 1.0
