@@ -1,0 +1,224 @@
+"""Audit reports: JSON, CSV, Markdown, self-contained HTML and a terminal summary.
+
+Every renderer is ``(auditor, stream) -> None`` and writes text to ``stream``; flagged rows
+are streamed from the auditor's spool, so a large report never sits in memory. Output is
+deterministic: same inputs and options, same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+from collections.abc import Callable
+from typing import IO, Any
+
+from lpr_lint.audit.review import FLAGS, Auditor
+
+FLAG_TEXT = {
+    "immigration": "reason matches an immigration-enforcement term",
+    "reproductive_care": "reason matches a reproductive-health-care term",
+    "first_amendment": "reason matches a protest / protected-activity term",
+    "federal_requester": "requester is a federal agency",
+    "out_of_state_requester": "requester is in another state",
+    "vague_reason": "reason too vague to audit (e.g. \"investigation\")",
+    "missing_reason": "no reason recorded",
+    "missing_case_number": "no case number (empty or withheld)",
+    "bulk_search": "searched more networks/devices than the bulk threshold",
+}
+HTML_ROW_LIMIT = 1000
+"""The HTML report lists at most this many flagged rows (the JSON and CSV list all)."""
+CSV_COLUMNS = ("file", "row", "id", "search_time", "org", "org_state", "org_kind", "reason",
+               "offense_type", "case_number", "networks", "devices", "flags", "matches",
+               "declared_partner")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _indent(value: Any) -> str:
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False).replace("\n", "\n  ")
+
+
+def write_json(auditor: Auditor, out: IO[str]) -> None:
+    """``{files, flagged, [sample], searches_scanned, summary}``, keys sorted."""
+    out.write('{\n  "files": ' + _indent(auditor.files) + ',\n  "flagged": [')
+    first = True
+    for line in auditor.flagged_lines():
+        out.write(("\n    " if first else ",\n    ") + line.rstrip("\n"))
+        first = False
+    out.write("\n  ]" if not first else "]")
+    sample = auditor.sample()
+    if sample is not None:
+        out.write(',\n  "sample": ' + _indent(sample))
+    out.write(f',\n  "searches_scanned": {auditor.scanned},\n  "summary": '
+              + _indent(auditor.summary()) + "\n}\n")
+
+
+def safe_cell(value: Any) -> str:
+    """A CSV cell a spreadsheet will not run as a formula (a leading ``'`` when needed)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def write_csv(auditor: Auditor, out: IO[str]) -> None:
+    """One line per flagged search; formula injection neutralised."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in auditor.flagged():
+        values = dict(row)
+        values["flags"] = ";".join(row["flags"])
+        values["matches"] = ";".join(f"{m['group']}:{m['term']}:{m['verdict']}"
+                                     for m in row["matches"])
+        dp = row["declared_partner"]
+        values["declared_partner"] = "" if dp is None else str(dp).lower()
+        writer.writerow([safe_cell(values.get(c)) for c in CSV_COLUMNS])
+
+
+def _md(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return " ".join(text.split()).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _scope(auditor: Auditor) -> list[str]:
+    s = auditor.summary()
+    lines = [f"- Searches reviewed: {auditor.scanned:,} in {len(auditor.files)} file(s); "
+             f"{s['flagged']:,} flagged; {s['violations']:,} at violation level "
+             f"(gate: --fail-on {s['fail_on']})"]
+    if s["since"] or s["until"]:
+        lines.append(f"- Period: {s['since'] or 'start'} to {s['until'] or 'end'} (UTC); "
+                     f"{s['excluded_by_date']:,} searches outside it not counted")
+    if s["duplicates"]:
+        lines.append(f"- Duplicate search IDs counted once: {s['duplicates']:,}")
+    if s["case_number_not_recorded"]:
+        lines.append("- Case number: not recorded by the log format of "
+                     + ", ".join(s["case_number_not_recorded"]))
+    if "declared_partner" in s:
+        d = s["declared_partner"]
+        lines.append(f"- Out-of-state/federal flagged searches by declared partners: "
+                     f"{d['declared']:,}; by organisations with no declaration on file: "
+                     f"{d['undeclared']:,}")
+    return lines
+
+
+def write_markdown(auditor: Auditor, out: IO[str]) -> None:
+    """A summary for a police commission: scope, flags, months, requesters, sample."""
+    s = auditor.summary()
+    parts = [f"# LPR search-audit review ({_md(s['agency_state'])})", "", *_scope(auditor), "",
+             "## Flags", "", "| Flag | Meaning | Searches |", "|---|---|---:|"]
+    parts += [f"| `{f}` | {_md(FLAG_TEXT[f])} | {s['by_flag'][f]:,} |" for f in FLAGS]
+    parts += ["", "## By month (UTC)", "", "| Month | Searches | Flagged |", "|---|---:|---:|"]
+    parts += [f"| {_md(m)} | {v['searches']:,} | {v['flagged']:,} |"
+              for m, v in s["by_month"].items()]
+    parts += ["", "## By requester state", "", "| State | Searches | Flagged |", "|---|---:|---:|"]
+    parts += [f"| {_md(st)} | {v['searches']:,} | {v['flagged']:,} |"
+              for st, v in s["by_requester_state"].items()]
+    parts += ["", "## Top requesters", "", "| Organisation | State | Kind | Searches | Flagged |",
+              "|---|---|---|---:|---:|"]
+    parts += [f"| {_md(r['org'] or '(not recorded)')} | {_md(r['org_state'] or '?')} | "
+              f"{_md(r['org_kind'])} | {r['searches']:,} | {r['flagged']:,} |"
+              for r in s["by_requester"][:20]]
+    sample = auditor.sample()
+    if sample is not None:
+        parts += ["", f"## Review sample ({len(sample['rows'])} of {sample['population']:,} "
+                  f"out-of-state/federal searches; seed {sample['seed']})", "",
+                  "| File | Row | Time (UTC) | Requester | Reason |", "|---|---:|---|---|---|"]
+        parts += [f"| {_md(r['file'])} | {r['row']} | {_md(r['search_time'])} | {_md(r['org'])} "
+                  f"| {_md(r['reason'])} |" for r in sample["rows"]]
+    out.write("\n".join(parts) + "\n")
+
+
+def _svg_chart(by_month: dict[str, dict[str, int]]) -> str:
+    """Monthly searches (light) and flagged searches (dark) as an inline SVG bar chart."""
+    months = list(by_month.items())
+    if not months:
+        return "<p>No searches.</p>"
+    peak = max(max(v["searches"], 1) for _, v in months)
+    bar, gap, height = 28, 10, 160
+    width = len(months) * (bar + gap) + gap
+    items = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 40}" '
+             f'role="img" aria-label="Searches and flagged searches by month">']
+    for i, (month, v) in enumerate(months):
+        x = gap + i * (bar + gap)
+        for value, cls in ((v["searches"], "all"), (v["flagged"], "flagged")):
+            h = round(height * value / peak)
+            items.append(f'<rect class="{cls}" x="{x}" y="{height - h}" width="{bar}" '
+                         f'height="{h}"><title>{html.escape(month)}: {value:,} '
+                         f'{"flagged" if cls == "flagged" else "searches"}</title></rect>')
+        items.append(f'<text x="{x + bar / 2}" y="{height + 14}" text-anchor="middle" '
+                     f'font-size="9">{html.escape(month)}</text>')
+    items.append("</svg>")
+    return "".join(items)
+
+
+_CSS = ("body{font-family:system-ui,sans-serif;margin:2em;max-width:72em;color:#222}"
+        "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;"
+        "padding:.25em .5em;text-align:left;vertical-align:top}td.n{text-align:right}"
+        "rect.all{fill:#c9d6e8}rect.flagged{fill:#a33}code{background:#f4f4f4}")
+
+
+def _table(head: list[str], rows: list[list[Any]]) -> str:
+    e = html.escape
+    cells = "".join(f"<th>{e(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(
+        f'<td class="n">{v:,}</td>' if isinstance(v, int) else f"<td>{e(str(v))}</td>"
+        for v in row) + "</tr>" for row in rows)
+    return f"<table><tr>{cells}</tr>{body}</table>"
+
+
+def write_html(auditor: Auditor, out: IO[str]) -> None:
+    """A self-contained page: no script, no network, inline CSS and SVG; input escaped."""
+    e = html.escape
+    s = auditor.summary()
+    out.write(f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+              f"<title>LPR search-audit review</title><style>{_CSS}</style></head><body>"
+              f"<h1>LPR search-audit review ({e(s['agency_state'])})</h1><ul>")
+    out.write("".join(f"<li>{e(line[2:])}</li>" for line in _scope(auditor)) + "</ul>")
+    out.write("<h2>By month (UTC)</h2>" + _svg_chart(s["by_month"]))
+    out.write("<h2>Flags</h2>" + _table(["Flag", "Meaning", "Searches"],
+                                        [[f, FLAG_TEXT[f], s["by_flag"][f]] for f in FLAGS]))
+    out.write("<h2>Top requesters</h2>" + _table(
+        ["Organisation", "State", "Kind", "Searches", "Flagged"],
+        [[r["org"] or "(not recorded)", r["org_state"] or "?", r["org_kind"], r["searches"],
+          r["flagged"]] for r in s["by_requester"]]))
+    sample = auditor.sample()
+    if sample is not None:
+        out.write(f"<h2>Review sample (seed {sample['seed']})</h2>" + _table(
+            ["File", "Row", "Time (UTC)", "Requester", "Reason"],
+            [[r["file"], r["row"], r["search_time"] or "", r["org"], r["reason"]]
+             for r in sample["rows"]]))
+    out.write(f"<h2>Flagged searches (first {HTML_ROW_LIMIT:,}; JSON/CSV list all)</h2>"
+              "<table><tr><th>File</th><th>Row</th><th>Time (UTC)</th><th>Requester</th>"
+              "<th>Reason</th><th>Flags</th></tr>")
+    for i, row in enumerate(auditor.flagged()):
+        if i >= HTML_ROW_LIMIT:
+            break
+        out.write(f"<tr><td>{e(row['file'])}</td><td class=\"n\">{row['row']}</td>"
+                  f"<td>{e(row['search_time'] or '')}</td><td>{e(row['org'] or '')}</td>"
+                  f"<td>{e(row['reason'])}</td><td>{e(', '.join(row['flags']))}</td></tr>")
+    out.write("</table></body></html>\n")
+
+
+def write_text(auditor: Auditor, out: IO[str]) -> None:
+    """A short terminal summary: counts by flag and the top requesters."""
+    s = auditor.summary()
+    lines = [f"Searches reviewed: {auditor.scanned:,} in {len(auditor.files)} file(s); "
+             f"{s['flagged']:,} flagged; {s['violations']:,} at violation level"]
+    lines += [f"  {f:<24}{s['by_flag'][f]:>10,}" for f in FLAGS if s["by_flag"][f]]
+    notes = [line[2:] for line in _scope(auditor)[1:]]
+    lines += [f"Note: {n}" for n in notes]
+    top = [r for r in s["by_requester"] if r["flagged"]][:10]
+    if top:
+        lines.append("Top requesters with flagged searches:")
+        lines += [f"  {(r['org'] or '(not recorded)')[:48]:<48} {r['org_state'] or '?':>3} "
+                  f"{r['flagged']:>9,} of {r['searches']:,}" for r in top]
+    sample = auditor.sample()
+    if sample is not None:
+        lines.append(f"Review sample: {len(sample['rows'])} of {sample['population']:,} "
+                     f"out-of-state/federal searches (seed {sample['seed']}; see the JSON)")
+    out.write("\n".join(lines) + "\n")
+
+
+RENDERERS: dict[str, Callable[[Auditor, IO[str]], None]] = {
+    "text": write_text, "json": write_json, "csv": write_csv, "markdown": write_markdown,
+    "html": write_html,
+}
+"""Format name → renderer."""
