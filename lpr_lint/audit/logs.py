@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import itertools
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -157,24 +158,29 @@ class LogReader:
     _first: list[str] | None
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
-        """Every search record (blank records skipped), decoding errors as InputError."""
+        """Every record numbered as a spreadsheet row (blank records are the caller's to skip).
+
+        The iterator is ``zip(count(), csv.reader)``, so reading stays in C; reading errors
+        surface from the caller's loop, which turns them into :class:`InputError` with
+        :meth:`failure`.
+        """
         n = 1 if self.layout.header else 0
         if self._first is not None:
             n += 1
-            yield n, self._first
-        try:
-            for row in self._reader:
-                n += 1
-                if row:
-                    yield n, row
-        except UnicodeDecodeError as exc:
-            raise InputError(self.path, f"row {n + 1}: not valid {exc.encoding} text ({exc.reason})"
-                             "; if Excel saved it, re-save as 'CSV UTF-8' or pass --encoding "
-                             "cp1252", line=None) from None
-        except csv.Error as exc:
-            raise InputError(self.path, f"row {n + 1}: malformed CSV: {exc}") from None
-        except (OSError, EOFError) as exc:  # a truncated or corrupt gzip stream
-            raise InputError(self.path, f"row {n + 1}: cannot read: {exc}") from None
+            return itertools.chain(((n, self._first),), zip(itertools.count(n + 1), self._reader))
+        return zip(itertools.count(n + 1), self._reader)
+
+    def failure(self, exc: Exception) -> InputError:
+        """The one-line error for a reading failure raised while iterating :meth:`rows`."""
+        line = getattr(self._reader, "line_num", None)
+        where = f"line {line}: " if line else ""
+        if isinstance(exc, UnicodeDecodeError):
+            return InputError(self.path, f"{where}not valid {exc.encoding} text ({exc.reason}); "
+                              "if Excel saved it, re-save as 'CSV UTF-8' or pass --encoding "
+                              "cp1252")
+        if isinstance(exc, csv.Error):
+            return InputError(self.path, f"{where}malformed CSV: {exc}")
+        return InputError(self.path, f"{where}cannot read: {exc}")  # a corrupt gzip stream
 
     def position(self) -> float | None:
         """How far through the file (0..1) reading has got, when that can be told."""
@@ -236,6 +242,22 @@ def file_size(path: str) -> int:
 def partner_key(name: str) -> str:
     """An organisation name as compared with declared partners: stripped, case-folded."""
     return " ".join(name.split()).casefold()
+
+
+def fixed_width_iso(t: str) -> str | None:
+    """The time as a JSON ISO string for the two fixed-width formats, by slicing (the hot
+    path), else None: ``2026-03-10T04:31:52.901Z`` / ``2025-06-18 00:02:04.789`` and Flock's
+    ``01/25/2024, 01:27:03 PM UTC``. Anything else goes through :func:`iso_time`."""
+    if len(t) >= 19 and t[4] == "-" and t[7] == "-" and t[10] in "T " and t[13] == ":":
+        return f'"{t[:10]}T{t[11:19]}Z"'
+    if (len(t) >= 22 and t[2] == "/" and t[5] == "/" and t[10] == "," and t[14] == ":"
+            and t[17] == ":" and t[21:23] in ("AM", "PM")):
+        hh = t[12:14]
+        if not hh.isdigit():
+            return None
+        hour = int(hh) % 12 + (12 if t[21] == "P" else 0)
+        return f'"{t[6:10]}-{t[0:2]}-{t[3:5]}T{hour:02d}:{t[15:17]}:{t[18:20]}Z"'
+    return None
 
 
 def day_of(raw: str) -> str:

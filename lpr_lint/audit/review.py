@@ -13,6 +13,7 @@ review-level matches and out-of-state requesters; ``never`` never fails.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import random
@@ -23,7 +24,14 @@ from json.encoder import encode_basestring as _q
 from operator import itemgetter
 from typing import Any
 
-from lpr_lint.audit.logs import UNKNOWN_MARKERS, LogReader, day_of, iso_time, partner_key
+from lpr_lint.audit.logs import (
+    UNKNOWN_MARKERS,
+    LogReader,
+    day_of,
+    fixed_width_iso,
+    iso_time,
+    partner_key,
+)
 from lpr_lint.audit.logs import count as _count
 
 FLAGS = ("immigration", "reproductive_care", "first_amendment", "federal_requester",
@@ -176,62 +184,67 @@ class Auditor:
         file_enc = _q(display)
         key_counts: dict[str, list[int]] = {}
         index = len(self.files)
-        for n, row in reader.rows():
-            row.append("")
-            if len(row) <= width:
-                row.extend([""] * (width + 1 - len(row)))
-            rid, org, t, reason, case, nets, devs, offense = get(row)
-            if has_id and rid and rid not in _UNKNOWN:
-                h = hash(rid)
-                if h in seen or h in before:
-                    dups += 1
+        try:
+            for n, row in reader.rows():
+                if not row:
                     continue
-                seen.add(h)
-                if len(seen) >= DEDUPE_WINDOW:
-                    self._seen_before = before = seen
-                    self._seen = seen = set()
-            key = t[:10]
-            if filtered:
-                day = days.get(key)
-                if day is None:
-                    day = days[key] = day_of(t)
-                if not (day and since <= day <= until):
-                    self.excluded += 1
+                row.append("")
+                if len(row) <= width:
+                    row.extend([""] * (width + 1 - len(row)))
+                rid, org, t, reason, case, nets, devs, offense = get(row)
+                if has_id and rid and rid not in _UNKNOWN:
+                    h = hash(rid)
+                    if h in seen or h in before:
+                        dups += 1
+                        continue
+                    seen.add(h)
+                    if len(seen) >= DEDUPE_WINDOW:
+                        self._seen_before = before = seen
+                        self._seen = seen = set()
+                key = t[:10]
+                if filtered:
+                    day = days.get(key)
+                    if day is None:
+                        day = days[key] = day_of(t)
+                    if not (day and since <= day <= until):
+                        self.excluded += 1
+                        continue
+                rows += 1
+                kc = key_counts.get(key)
+                if kc is None:
+                    kc = key_counts[key] = [0, 0]
+                kc[0] += 1
+                if progress is not None and not rows & 0xFFFF:
+                    progress(reader, rows)
+                oc = org_counts.get(org)
+                if oc is None:
+                    oc = org_counts[org] = [0, 0]
+                oc[0] += 1
+                oi = org_info.get(org) or self._org(org)
+                rkey = reason if not offense else reason + "\x1f" + offense
+                ri = reason_info.get(rkey) or self._reason(rkey, reason, offense)
+                flags = ri[0] + oi[2]
+                if has_case and (not case or case in _UNKNOWN or not case.strip()):
+                    flags += ("missing_case_number",)
+                if nets or devs:
+                    bkey = nets + "|" + devs if devs else nets
+                    bulk = bulk_cache.get(bkey)
+                    if bulk is None:
+                        cn, cd = _count(nets), _count(devs)
+                        bulk = bulk_cache[bkey] = bool(
+                            (cn is not None and cn > bulk_n) or (cd is not None and cd > bulk_d))
+                    if bulk:
+                        flags += ("bulk_search",)
+                if oi[2] and opts.sample:
+                    self._offer(index, display, n, rid, org, oi, t, reason, flags)
+                if not flags:
                     continue
-            rows += 1
-            kc = key_counts.get(key)
-            if kc is None:
-                kc = key_counts[key] = [0, 0]
-            kc[0] += 1
-            if progress is not None and not rows & 0xFFFF:
-                progress(reader, rows)
-            oc = org_counts.get(org)
-            if oc is None:
-                oc = org_counts[org] = [0, 0]
-            oc[0] += 1
-            oi = org_info.get(org) or self._org(org)
-            rkey = reason if not offense else reason + "\x1f" + offense
-            ri = reason_info.get(rkey) or self._reason(rkey, reason, offense)
-            flags = ri[0] + oi[2]
-            if has_case and (not case or case in _UNKNOWN or not case.strip()):
-                flags += ("missing_case_number",)
-            if nets or devs:
-                bkey = nets + "|" + devs if devs else nets
-                bulk = bulk_cache.get(bkey)
-                if bulk is None:
-                    cn, cd = _count(nets), _count(devs)
-                    bulk = bulk_cache[bkey] = bool(
-                        (cn is not None and cn > bulk_n) or (cd is not None and cd > bulk_d))
-                if bulk:
-                    flags += ("bulk_search",)
-            if oi[2] and opts.sample:
-                self._offer(index, display, n, rid, org, oi, t, reason, flags)
-            if not flags:
-                continue
-            oc[1] += 1
-            kc[1] += 1
-            self._record(file_enc, n, rid if has_id else "", case if has_case else None,
-                         nets, devs, t, reason, offense, oi, ri, flags)
+                oc[1] += 1
+                kc[1] += 1
+                self._record(file_enc, n, rid if has_id else "", case if has_case else None,
+                             nets, devs, t, reason, offense, oi, ri, flags)
+        except (UnicodeDecodeError, csv.Error, OSError, EOFError) as exc:
+            raise reader.failure(exc) from None
         for key, (searched, flagged) in key_counts.items():
             month = (days.get(key) or day_of(key))[:7] or "unknown"
             entry = self.by_month.setdefault(month, [0, 0])
@@ -284,6 +297,9 @@ class Auditor:
 
     def _iso(self, t: str) -> str:
         """:func:`iso_time` as JSON, cached by day and by time of day (both bounded)."""
+        fast = fixed_width_iso(t)
+        if fast is not None:
+            return fast
         head, sep, tail = t.partition(",")
         if not sep:
             when = iso_time(t)
