@@ -39,3 +39,17 @@ class Adapter(abc.ABC):
     @abc.abstractmethod
     def convert(self, text: str, path: str) -> Conversion:
         """The export for this file (raises :class:`AdapterError` or ``InputError``)."""
+
+
+def classified_partner(name: str, direction: str) -> dict[str, Any]:
+    """A sharing partner with the state and kind its name shows (absent when unsure)."""
+    from lpr_lint.orgs import classify, export_kind
+
+    org = classify(name)
+    out: dict[str, Any] = {"name": name, "direction": direction}
+    if org.state:
+        out["state"] = org.state
+    kind = export_kind(org.kind)
+    if kind:
+        out["kind"] = kind
+    return out

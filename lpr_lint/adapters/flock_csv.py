@@ -10,7 +10,7 @@ import csv
 import io
 from typing import Any
 
-from lpr_lint.adapters.base import Adapter, AdapterError, Conversion
+from lpr_lint.adapters.base import Adapter, AdapterError, Conversion, classified_partner
 
 SHARES_HEADER = ("organization name", "networks shared with me", "networks i'm sharing")
 USERS_HEADER = ("first name", "last name", "email")
@@ -54,8 +54,6 @@ class FlockSharesAdapter(Adapter):
         return _starts_with(text, SHARES_HEADER)
 
     def convert(self, text: str, path: str) -> Conversion:
-        from lpr_lint.orgs import classify, export_kind
-
         keys, rows = _rows(text, path)
         if tuple(keys[:3]) != SHARES_HEADER:
             raise AdapterError(f"{path}:1: not a Flock share export (header {keys[:3]})")
@@ -70,13 +68,7 @@ class FlockSharesAdapter(Adapter):
             if not inbound and not outbound:
                 continue
             direction = "both" if inbound and outbound else "outbound" if outbound else "inbound"
-            org = classify(name)
-            partner: dict[str, Any] = {"name": name, "direction": direction}
-            if org.state:
-                partner["state"] = org.state
-            kind = export_kind(org.kind)
-            if kind:
-                partner["kind"] = kind
+            partner = classified_partner(name, direction)
             key = (name, partner.get("state", ""))
             if key in seen:  # the same organisation twice: merge directions
                 earlier = partners[seen[key]]

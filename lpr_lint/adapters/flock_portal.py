@@ -14,7 +14,7 @@ import os
 import re
 from typing import Any
 
-from lpr_lint.adapters.base import Adapter, AdapterError, Conversion
+from lpr_lint.adapters.base import Adapter, AdapterError, Conversion, classified_partner
 
 FAILED_LOAD_MIN_PREVIOUS = 5
 """A list this long last week and empty now is taken as a failed page load."""
@@ -28,19 +28,6 @@ _PROHIBITED = (  # portal free text (lower-cased) → export vocabulary
      "first_amendment_activity"),
     (re.compile(r"protected (class|characteristic)"), "protected_characteristics"),
 )
-
-
-def _partner(name: str, direction: str) -> dict[str, Any]:
-    from lpr_lint.orgs import classify, export_kind
-
-    org = classify(name)
-    out: dict[str, Any] = {"name": name, "direction": direction}
-    if org.state:
-        out["state"] = org.state
-    kind = export_kind(org.kind)
-    if kind:
-        out["kind"] = kind
-    return out
 
 
 def _previous(path: str) -> dict[str, Any] | None:
@@ -127,8 +114,9 @@ class FlockPortalAdapter(Adapter):
             warnings += [f"{msg}; partners left unknown" for msg in failed]
         else:
             both = set(outbound) & set(inbound)
-            partners = [_partner(n, "both" if n in both else "outbound") for n in outbound]
-            partners += [_partner(n, "inbound") for n in inbound if n not in both]
+            partners = [classified_partner(n, "both" if n in both else "outbound")
+                        for n in outbound]
+            partners += [classified_partner(n, "inbound") for n in inbound if n not in both]
             out["sharing"] = {"partners": partners}
             index = {n: i for i, n in enumerate(_names(src.get("sharing_outbound")))}
             for i, p in enumerate(partners):
