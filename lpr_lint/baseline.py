@@ -139,13 +139,11 @@ def load_baseline(spec: str) -> Baseline:
     except InputError as exc:
         message = exc.one_line().replace(": error: ", ": invalid baseline: ", 1)
         raise BaselineError(message) from None
-    meta = Validator(resources.load_json_schema("baseline.schema.json"))
-    issues = meta.errors(doc.data)
-    if issues:
-        first = issues[0]
-        more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
-        raise _fail(doc.path, f"{first.pointer or '/'}: {first.message}{more}",
-                    doc.locate(first.pointer))
+    problem = resources.first_problem(doc, "baseline.schema.json")
+    if problem:
+        more = f" (and {problem.more} more)" if problem.more else ""
+        raise _fail(doc.path, f"{problem.issue.pointer or '/'}: {problem.issue.message}{more}",
+                    (problem.line, problem.column))
     data = doc.data
     sources: Mapping[str, Mapping[str, Any]] = data["sources"]
     rules: list[Rule] = []

@@ -31,7 +31,6 @@ from lpr_lint.loading import DEFAULT_MAX_BYTES, Document, load_document
 from lpr_lint.model import Citation, FileResult, Finding, Outcome, Severity, Waiver
 from lpr_lint.runner import display_path
 from lpr_lint.store import canonical_bytes, snapshot_bytes
-from lpr_lint.validator import Validator
 from lpr_lint.waivers import WaiverSet, apply_waivers
 
 CERTIFICATE_FORMAT = "1"
@@ -97,12 +96,11 @@ def _load(path: str, kind: str, syntax: str | None = None) -> Document:
 def load_attestations(path: str) -> AttestationFile:
     """Read and validate an attestation file; a problem names the attestation and field."""
     doc = _load(path, "attestation file")
-    issues = Validator(resources.load_json_schema("attestations.schema.json")).errors(doc.data)
-    if issues:
-        first = issues[0]
-        line, col = doc.locate(first.pointer)
-        raise CertificateError(f"{path}:{line}:{col}: invalid attestation"
-                               f"{_which(doc.data, first.pointer)}: {first.message}")
+    problem = resources.first_problem(doc, "attestations.schema.json")
+    if problem:
+        raise CertificateError(f"{problem.where(path)}: invalid attestation"
+                               f"{_which(doc.data, problem.issue.pointer)}: "
+                               f"{problem.issue.message}")
     return AttestationFile(path, doc.sha256, tuple(
         Attestation(**{k: a[k] for k in _FIELDS}) for a in doc.data["attestations"]))
 
@@ -242,12 +240,10 @@ def certificate_bytes(certificate: dict[str, Any]) -> bytes:
 def load_certificate(path: str) -> dict[str, Any]:
     """Read a certificate and check it against ``schemas/certificate.schema.json``."""
     doc = _load(path, "certificate", syntax="json")
-    issues = Validator(resources.load_json_schema("certificate.schema.json")).errors(doc.data)
-    if issues:
-        first = issues[0]
-        line, col = doc.locate(first.pointer)
-        raise CertificateError(f"{path}:{line}:{col}: invalid certificate: "
-                               f"{first.pointer or '/'}: {first.message}")
+    problem = resources.first_problem(doc, "certificate.schema.json")
+    if problem:
+        raise CertificateError(f"{problem.where(path)}: invalid certificate: "
+                               f"{problem.issue.pointer or '/'}: {problem.issue.message}")
     return dict(doc.data)
 
 

@@ -16,7 +16,6 @@ from typing import Any
 
 from lpr_lint import resources
 from lpr_lint.errors import LprLintError
-from lpr_lint.validator import Validator
 
 CONFIG_FILE = ".lpr-lint.yaml"
 ENV_PREFIX = "LPR_LINT_"
@@ -46,10 +45,6 @@ class Setting:
     """``default``, a file name, ``env LPR_LINT_X`` or ``flag --x``."""
 
 
-def _schema() -> Validator:
-    return Validator(resources.load_json_schema("config.schema.json"))
-
-
 def _check(data: Any, where: str, locate: Any = None) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ConfigError(f"{where}: the configuration must be a mapping of settings")
@@ -61,7 +56,7 @@ def _check(data: Any, where: str, locate: Any = None) -> dict[str, Any]:
                 pos = f":{line}:{col}"
             known = ", ".join(sorted(DEFAULTS))
             raise ConfigError(f"{where}{pos}: unknown setting {key!r} (known: {known})")
-    issues = _schema().errors(data)
+    issues = resources.schema_validator("config.schema.json").errors(data)
     if issues:
         first = issues[0]
         pos = ""

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lpr_lint import resources
-from lpr_lint.errors import BaselineError, InputError
+from lpr_lint.errors import BaselineError
 
 KINDS = ("municipal", "county", "state", "federal", "tribal", "university", "prosecutor",
          "private", "unknown")
@@ -83,19 +83,7 @@ class _Rules:
 
 def _load(name: str, schema: str) -> tuple[str, Any]:
     """A data file, parsed and validated against its schema."""
-    from lpr_lint.loading import load_document
-    from lpr_lint.validator import Validator
-
-    path = str(resources.data_file("baselines", f"data/{name}"))
-    try:
-        data = load_document(path).data
-    except InputError as exc:
-        raise BaselineError(exc.one_line()) from None
-    issues = Validator(resources.load_json_schema(schema)).errors(data)
-    if issues:
-        first = issues[0]
-        raise BaselineError(f"{path}: {first.pointer or '/'}: {first.message}")
-    return path, data
+    return resources.load_data_file(f"data/{name}", schema)
 
 
 def _compile(path: str, pattern: str, groups: int | None = None,

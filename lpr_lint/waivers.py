@@ -17,7 +17,6 @@ from lpr_lint import resources
 from lpr_lint.errors import InputError, LprLintError
 from lpr_lint.model import FileResult, FileStatus, Finding, Outcome, RuleInfo, Severity, Waiver
 from lpr_lint.paths import repo_relative
-from lpr_lint.validator import Validator
 
 DEFAULT_WAIVERS = ".lpr-lint-waivers.yaml"
 DEFAULT_MAX_DAYS = 180
@@ -62,12 +61,10 @@ def load_waivers(path: str, known_rules: Iterable[str],
     except InputError as exc:
         raise WaiverError(exc.one_line().replace(": error: ", ": invalid waivers file: ", 1)
                           ) from None
-    issues = Validator(resources.load_json_schema("waivers.schema.json")).errors(doc.data)
-    if issues:
-        first = issues[0]
-        line, col = doc.locate(first.pointer)
-        raise WaiverError(f"{path}:{line}:{col}: invalid waiver{_which(doc.data, first.pointer)}:"
-                          f" {first.message}")
+    problem = resources.first_problem(doc, "waivers.schema.json")
+    if problem:
+        raise WaiverError(f"{problem.where(path)}: invalid waiver"
+                          f"{_which(doc.data, problem.issue.pointer)}: {problem.issue.message}")
     known = set(known_rules)
     waivers = []
     for i, raw in enumerate(doc.data["waivers"]):

@@ -291,7 +291,8 @@ def test_an_invalid_data_file_is_a_baseline_error(tmp_path: Path,
     monkeypatch.setattr(resources, "data_file", fake)
     Terms.load.cache_clear()
     try:
-        with pytest.raises(BaselineError, match=r"audit-terms\.yaml: /groups/0/terms/0/verdict"):
+        with pytest.raises(BaselineError,
+                           match=r"audit-terms\.yaml:\d+:\d+: /groups/0/terms/0/verdict"):
             Terms.load()
     finally:
         Terms.load.cache_clear()

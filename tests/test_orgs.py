@@ -320,7 +320,7 @@ def test_an_invalid_data_file_is_a_baseline_error(tmp_path: Path, fresh_rules: N
         return bad if name.endswith("org-kinds.yaml") else real(kind, name)
 
     monkeypatch.setattr(resources, "data_file", fake)
-    with pytest.raises(BaselineError, match=re.escape("org-kinds.yaml: /kinds/7/match/0/pattern")):
+    with pytest.raises(BaselineError, match=r"org-kinds\.yaml:\d+:\d+: /kinds/7/match/0/pattern"):
         classify("Houston TX PD")
 
 

@@ -51,7 +51,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lpr_lint import resources
-from lpr_lint.errors import BaselineError, InputError
+from lpr_lint.errors import BaselineError
 
 GROUPS = ("immigration", "reproductive_care", "first_amendment")
 """Every group :meth:`Terms.match` reports."""
@@ -113,19 +113,7 @@ def normalise(reason: str) -> str:
 
 def _load_data() -> tuple[str, Any]:
     """The shipped data file, parsed and validated against its schema."""
-    from lpr_lint.loading import load_document
-    from lpr_lint.validator import Validator
-
-    path = str(resources.data_file("baselines", "data/audit-terms.yaml"))
-    try:
-        data = load_document(path).data
-    except InputError as exc:
-        raise BaselineError(exc.one_line()) from None
-    issues = Validator(resources.load_json_schema("audit-terms.schema.json")).errors(data)
-    if issues:
-        first = issues[0]
-        raise BaselineError(f"{path}: {first.pointer or '/'}: {first.message}")
-    return path, data
+    return resources.load_data_file("data/audit-terms.yaml", "audit-terms.schema.json")
 
 
 def _compile(path: str, pattern: str) -> re.Pattern[str]:
