@@ -124,7 +124,11 @@ def load_document(path: str, display: str | None = None, *, max_bytes: int = DEF
 
 def parse_bytes(raw: bytes, display: str, syntax: str | None = None) -> Document:
     """Parse already-read bytes; ``syntax`` is ``json``, ``yaml`` or None to sniff."""
-    text = decode(raw, display)
+    return parse_text(decode(raw, display), display, syntax, hashlib.sha256(raw).hexdigest())
+
+
+def parse_text(text: str, display: str, syntax: str | None, sha256: str) -> Document:
+    """Parse already-decoded text (``sha256`` is of the raw bytes it was decoded from)."""
     if not text.strip():
         raise InputError(display, "the file is empty", 1)
     kind = syntax or sniff(text)
@@ -141,7 +145,7 @@ def parse_bytes(raw: bytes, display: str, syntax: str | None = None) -> Document
 
         raise InputError(display, f"not an export: the top level is {describe(data)}, "
                          "expected a mapping of sections", 1, 1)
-    return Document(display, data, hashlib.sha256(raw).hexdigest(), kind, locate)
+    return Document(display, data, sha256, kind, locate)
 
 
 def line_starts(text: str) -> list[int]:

@@ -7,6 +7,7 @@ file's content and says which one it picked; it never guesses between candidates
 
 from __future__ import annotations
 
+import functools
 import importlib
 
 from lpr_lint.adapters.base import Adapter, AdapterError, Conversion
@@ -19,8 +20,9 @@ ADAPTERS: dict[str, str] = {
 }
 
 
+@functools.cache
 def adapter(name: str) -> Adapter:
-    """A new adapter by registry name."""
+    """The adapter with this registry name (adapters hold no state: one instance each)."""
     if name not in ADAPTERS:
         raise AdapterError(f"no adapter named {name!r} (choose from {', '.join(ADAPTERS)})")
     module, _, cls = ADAPTERS[name].partition(":")

@@ -14,7 +14,7 @@ from lpr_lint.loading import (
     EXTENSIONS,
     Document,
     decode,
-    parse_bytes,
+    parse_text,
     read_bytes,
 )
 
@@ -44,8 +44,9 @@ def load_input(path: str, display: str | None = None, *, source: str | None = No
             raise InputError(shown, str(exc)) from None
         name = "export-v1"  # a JSON/YAML file: judged as an export (missing fields are findings)
         detected = False
+    digest = hashlib.sha256(raw).hexdigest()
     if name == "export-v1":
-        return Loaded(parse_bytes(raw, shown, ext), name)
+        return Loaded(parse_text(text, shown, ext, digest), name)
     try:
         conv = adapter(name).convert(text, shown)
     except AdapterError as exc:
@@ -54,6 +55,6 @@ def load_input(path: str, display: str | None = None, *, source: str | None = No
         (f"{shown}: read as {name} (detected from its content; --from chooses)",)
         if detected else ())
     notices += tuple(f"{shown}: warning: {w}" for w in conv.warnings)
-    doc = Document(shown, conv.data, hashlib.sha256(raw).hexdigest(), name,
+    doc = Document(shown, conv.data, digest, name,
                    conv.locate or (lambda pointer: (1, 1)))
     return Loaded(doc, name, notices)
