@@ -26,9 +26,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lpr_lint.atomic import TMP_PREFIX, write_atomic
+from lpr_lint.config import DEFAULTS
 from lpr_lint.errors import LprLintError
 
-DEFAULT_STORE = ".lpr-lint"
+DEFAULT_STORE: str = DEFAULTS["store"]
 LEDGER = "ledger.jsonl"
 SNAPSHOTS = "snapshots"
 LOCK = "lock"

@@ -14,12 +14,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from lpr_lint import resources
+from lpr_lint.config import DEFAULTS
 from lpr_lint.errors import InputError, LprLintError
 from lpr_lint.model import FileResult, FileStatus, Finding, Outcome, RuleInfo, Severity, Waiver
 from lpr_lint.paths import repo_relative
 
-DEFAULT_WAIVERS = ".lpr-lint-waivers.yaml"
-DEFAULT_MAX_DAYS = 180
+DEFAULT_MAX_DAYS: int = DEFAULTS["waiver_max_days"]
 EXPIRY_WARNING_DAYS = 14
 
 EXPIRED = RuleInfo(

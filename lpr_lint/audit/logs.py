@@ -79,11 +79,6 @@ def _norm(cell: str) -> str:
     return " ".join(cell.replace("\ufeff", "").strip().lower().split())
 
 
-def is_unknown(value: str) -> bool:
-    """Is ``value`` a redaction or "unknown" marker (``***``, ``——``, ``REDACTED`` …)?"""
-    return value.strip().lower() in UNKNOWN_MARKERS
-
-
 def open_log(path: str, encoding: str = "utf-8") -> IO[str]:
     """``path`` as text (gzip detected by its magic bytes), newline="" for the csv module.
 

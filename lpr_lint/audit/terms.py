@@ -55,7 +55,6 @@ from lpr_lint.errors import BaselineError
 
 GROUPS = ("immigration", "reproductive_care", "first_amendment")
 """Every group :meth:`Terms.match` reports."""
-VERDICTS = ("violation", "review")
 MAX_REASON_LENGTH = 10_000
 """Longer reasons are read up to this many characters."""
 CACHE_SIZE = 200_000
