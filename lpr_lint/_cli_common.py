@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 import re
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
@@ -109,3 +110,19 @@ def settings(**flags: tuple[Any, str]) -> dict[str, Setting]:
     from lpr_lint.config import resolve
 
     return resolve({k: v for k, v in flags.items() if v[0] is not None})
+
+
+def parse_outputs(specs: list[str], source: str,
+                  formats: Collection[str]) -> list[tuple[str, str | None]]:
+    """``FORMAT[:PATH]`` → (format, path or None for stdout); at most one goes to stdout."""
+    out: list[tuple[str, str | None]] = []
+    for spec in specs:
+        fmt, _, path = spec.partition(":")
+        if fmt not in formats:
+            raise typer.BadParameter(f"{spec!r} ({source}): unknown format {fmt!r}; choose from "
+                                     f"{', '.join(sorted(formats))}")
+        out.append((fmt, path if path not in ("", "-") else None))
+    if sum(1 for _, p in out if p is None) > 1:
+        raise typer.BadParameter(f"{source}: at most one output may go to stdout; give the "
+                                 "others a path (FORMAT:PATH)")
+    return out

@@ -31,6 +31,7 @@ from lpr_lint._cli_common import (
     as_of_date,
     fatal,
     load_baseline,
+    parse_outputs,
     parse_size,
     settings,
 )
@@ -67,21 +68,6 @@ def _root(
         "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
 ) -> None:
     """Check LPR/ALPR platform configuration exports."""
-
-
-def parse_outputs(specs: list[str], source: str) -> list[tuple[str, str | None]]:
-    """``FORMAT[:PATH]`` → (format, path or None for stdout); at most one goes to stdout."""
-    out: list[tuple[str, str | None]] = []
-    for spec in specs:
-        fmt, _, path = spec.partition(":")
-        if fmt not in REPORTERS:
-            raise typer.BadParameter(f"{spec!r} ({source}): unknown format {fmt!r}; choose from "
-                                     f"{', '.join(sorted(REPORTERS))}")
-        out.append((fmt, path if path not in ("", "-") else None))
-    if sum(1 for _, p in out if p is None) > 1:
-        raise typer.BadParameter(f"{source}: at most one output may go to stdout; give the "
-                                 "others a path (FORMAT:PATH)")
-    return out
 
 
 def _write_outputs(report: Report, outputs: list[tuple[str, str | None]]) -> None:
@@ -143,7 +129,7 @@ def check(
     except LprLintError as exc:
         fatal(str(exc))
     try:
-        outputs = parse_outputs(s["outputs"].value or ["text"], s["outputs"].source)
+        outputs = parse_outputs(s["outputs"].value or ["text"], s["outputs"].source, REPORTERS)
     except typer.BadParameter as exc:
         if s["outputs"].source.startswith("flag"):
             raise

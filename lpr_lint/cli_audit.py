@@ -5,17 +5,16 @@ Heavy imports happen inside the command, so ``lpr-lint --help`` stays fast.
 
 from __future__ import annotations
 
-import contextlib
 import enum
 import os
 import re
 import sys
-import tempfile
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from lpr_lint._cli_common import fatal, parse_date
+from lpr_lint._cli_common import fatal, parse_date, parse_outputs
+from lpr_lint.atomic import atomic_writer
 from lpr_lint.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -31,20 +30,6 @@ _DEFAULT_GATE = AuditGate("violation")
 PROGRESS_MIN_BYTES = 50 * 1024 * 1024
 """A progress line on stderr only for inputs larger than this (and only on a terminal)."""
 _STATE = re.compile(r"^[A-Za-z]{2}$")
-
-
-def _outputs(fmt: str | None, specs: list[str]) -> list[tuple[str, str | None]]:
-    out: list[tuple[str, str | None]] = [(fmt, None)] if fmt else []
-    for spec in specs:
-        name, _, path = spec.partition(":")
-        if name not in AUDIT_FORMATS:
-            raise typer.BadParameter(f"{spec!r}: unknown format {name!r}; choose from "
-                                     f"{', '.join(AUDIT_FORMATS)}", param_hint="--output")
-        out.append((name, path if path not in ("", "-") else None))
-    if sum(1 for _, p in out if p is None) > 1:
-        raise typer.BadParameter("at most one report may go to stdout; give the others a "
-                                 "path (FORMAT:PATH)", param_hint="--output")
-    return out or [("text", None)]
 
 
 def _mapping(specs: list[str]) -> dict[str, str]:
@@ -85,7 +70,7 @@ def _progress(reader: LogReader, rows: int) -> None:
 
 
 def _write(auditor: Auditor, fmt: str, path: str | None) -> None:
-    """Render to stdout, or to a temporary file renamed over ``path`` when complete."""
+    """Render to stdout, or atomically to ``path`` (nothing is left if interrupted)."""
     from lpr_lint.audit.reports import RENDERERS
 
     render = RENDERERS[fmt]
@@ -93,24 +78,12 @@ def _write(auditor: Auditor, fmt: str, path: str | None) -> None:
         render(auditor, sys.stdout)
         sys.stdout.flush()
         return
-    directory = os.path.dirname(path) or "."
-    tmp = None
     try:
-        os.makedirs(directory, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        with atomic_writer(path) as fh:
             render(auditor, fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-        tmp = None
     except OSError as exc:
         fatal(f"{path}: cannot write the {fmt} report: {exc.strerror or exc}")
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
 
 
 def audit(
@@ -174,8 +147,8 @@ def audit(
     from lpr_lint.audit.review import Auditor, Options
     from lpr_lint.errors import LprLintError
 
-    outputs = _outputs(AuditFormat(output_format).value if output_format else None,
-                       output or [])
+    specs = ([AuditFormat(output_format).value] if output_format else []) + (output or [])
+    outputs = parse_outputs(specs or ["text"], "--output", AUDIT_FORMATS)
     if not _STATE.match(agency_state):
         raise typer.BadParameter(f"{agency_state!r} is not a two-letter state code",
                                  param_hint="--agency-state")
