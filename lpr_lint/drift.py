@@ -175,11 +175,15 @@ def _combine(directions: Iterable[str]) -> str:
     return LOOSENING if LOOSENING in found else TIGHTENING if TIGHTENING in found else NEUTRAL
 
 
-def classify(raw: RawDifference, old: Any, new: Any, baseline: Baseline, as_of: _dt.date) -> Change:
-    """Give one difference its rules, direction and compliance before → after."""
+def classify(raw: RawDifference, old: Any, new: Any, watched: list[tuple[Rule, list[str]]],
+             as_of: _dt.date) -> Change:
+    """Give one difference its rules, direction and compliance before → after.
+
+    ``watched`` pairs each rule with the pointers whose change can change its outcome.
+    """
     pointer = raw.after_ptr if raw.after_ptr is not None else raw.before_ptr
     assert pointer is not None
-    rules = [r for r in baseline.rules if any(_overlaps(w, pointer) for w in _watched(r))]
+    rules = [r for r, ws in watched if any(_overlaps(w, pointer) for w in ws)]
     outcomes = {r.id: (_outcome(r, old, raw.before_ptr, as_of),
                        _outcome(r, new, raw.after_ptr, as_of)) for r in rules}
     if rules:
@@ -219,7 +223,8 @@ def compute_drift(old: Any, new: Any, baseline: Baseline, as_of: _dt.date,
     """All changes from ``old`` to ``new``: sections with loosening first, then by pointer."""
     patterns = [*baseline.drift.ignore, *ignore]
     old, new = without(old, patterns), without(new, patterns)
-    changes = [classify(r, old, new, baseline, as_of)
+    watched = [(rule, _watched(rule)) for rule in baseline.rules]
+    changes = [classify(r, old, new, watched, as_of)
                for r in raw_differences(old, new, baseline.drift.collections)]
     loosened = {c.section for c in changes if c.direction == LOOSENING}
     return tuple(sorted(changes, key=lambda c: (

@@ -171,8 +171,9 @@ class Checker:
     def __init__(self, baseline: Baseline, options: Options) -> None:
         self.baseline = baseline
         self.options = options
-        schema = resources.load_json_schema("export-v1.schema.json")
-        self._export = Validator(strictify(schema) if options.strict else schema)
+        name = "export-v1.schema.json"
+        self._export = (Validator(strictify(resources.load_json_schema(name))) if options.strict
+                        else resources.schema_validator(name))
 
     def _finding(self, doc: Document, rule_id: str, severity: Severity, outcome: Outcome,
                  pointer: str, message: str, rule: Rule | None = None) -> Finding:
