@@ -18,7 +18,6 @@ from lpr_lint.atomic import atomic_writer
 from lpr_lint.errors import ExitCode
 
 if TYPE_CHECKING:
-    from lpr_lint.audit.logs import LogReader
     from lpr_lint.audit.review import Auditor
 
 AUDIT_FORMATS = ("text", "json", "csv", "markdown", "html")
@@ -62,10 +61,9 @@ def _partners(path: str) -> frozenset[str]:
                      if isinstance(p, dict) and isinstance(p.get("name"), str))
 
 
-def _progress(reader: LogReader, rows: int) -> None:
-    where = reader.position()
+def _progress(path: str, where: float | None, rows: int) -> None:
     pct = f"{where * 100:5.1f}% " if where is not None else ""
-    sys.stderr.write(f"\r{reader.path}: {pct}{rows:,} searches")
+    sys.stderr.write(f"\r{path}: {pct}{rows:,} searches")
     sys.stderr.flush()
 
 

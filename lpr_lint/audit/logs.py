@@ -141,7 +141,7 @@ def detect(first: list[str], path: str, mapping: Mapping[str, str] | None = None
 
 @dataclass
 class LogReader:
-    """One open log: its layout and a stream of ``(row number, cells)``.
+    """One open log: its layout and its records.
 
     Row numbers are spreadsheet rows: the header is row 1. Use as a context manager.
     """
@@ -151,19 +151,21 @@ class LogReader:
     _fh: IO[str]
     _reader: Iterator[list[str]]
     _first: list[str] | None
+    encoding: str = "utf-8"
+    mapping: Mapping[str, str] | None = None
+    """How the log was opened (to open it again elsewhere, the same way)."""
 
-    def rows(self) -> Iterator[tuple[int, list[str]]]:
-        """Every record numbered as a spreadsheet row (blank records are the caller's to skip).
+    def records(self) -> tuple[int, Iterator[list[str]]]:
+        """The spreadsheet row number of the first record (the header is row 1), and an
+        iterator over every record (blank records included: they keep the numbering).
 
-        The iterator is ``zip(count(), csv.reader)``, so reading stays in C; reading errors
+        The iterator is the ``csv.reader`` itself, so reading stays in C; reading errors
         surface from the caller's loop, which turns them into :class:`InputError` with
         :meth:`failure`.
         """
-        n = 1 if self.layout.header else 0
         if self._first is not None:
-            n += 1
-            return itertools.chain(((n, self._first),), zip(itertools.count(n + 1), self._reader))
-        return zip(itertools.count(n + 1), self._reader)
+            return 1, itertools.chain((self._first,), self._reader)
+        return (2 if self.layout.header else 1), self._reader
 
     def failure(self, exc: Exception) -> InputError:
         """The one-line error for a reading failure raised while iterating :meth:`rows`."""
@@ -223,7 +225,8 @@ def open_reader(path: str, encoding: str = "utf-8",
     except BaseException:
         fh.close()
         raise
-    return LogReader(path, layout, fh, reader, None if layout.header else first)
+    return LogReader(path, layout, fh, reader, None if layout.header else first, encoding,
+                     mapping)
 
 
 def file_size(path: str) -> int:

@@ -13,31 +13,25 @@ review-level matches and out-of-state requesters; ``never`` never fails.
 
 from __future__ import annotations
 
-import csv
-import hashlib
 import json
 import random
-import tempfile
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import compress, repeat
 from json.encoder import encode_basestring as _q
-from operator import itemgetter
+from operator import add, and_, gt, itemgetter, or_
 from typing import Any
 
-from lpr_lint.audit.logs import (
-    UNKNOWN_MARKERS,
-    LogReader,
-    day_of,
-    fixed_width_iso,
-    iso_time,
-    partner_key,
-)
+from lpr_lint.audit.columns import Columns
+from lpr_lint.audit.logs import UNKNOWN_MARKERS, LogReader, day_of, iso_time, partner_key
 from lpr_lint.audit.logs import count as _count
+from lpr_lint.audit.spool import Digest, Spool
 
 FLAGS = ("immigration", "reproductive_care", "first_amendment", "federal_requester",
          "out_of_state_requester", "vague_reason", "missing_reason", "missing_case_number",
          "bulk_search")
-"""Every flag code, in report order."""
+"""Every flag code, in report order (flag ``i`` is bit ``1 << i`` of a row's mask)."""
 TERM_GROUPS = ("immigration", "reproductive_care", "first_amendment")
 GATES = ("violation", "review", "never")
 DEDUPE_WINDOW = 200_000
@@ -46,6 +40,13 @@ TOP_REQUESTERS = 50
 _READ = ("id", "org", "search_time", "reason", "case_number", "networks", "devices",
          "offense_type")
 _UNKNOWN = frozenset(UNKNOWN_MARKERS | {m.upper() for m in UNKNOWN_MARKERS} | {"REDACTED"})
+_BIT = {f: 1 << i for i, f in enumerate(FLAGS)}
+# Bits beyond the flags: what the gate and the declared-partner counts need.
+_VIOLATION, _REVIEW, _DECLARED, _UNDECLARED = (1 << len(FLAGS) + i for i in range(4))
+_REQUESTER = _BIT["federal_requester"] | _BIT["out_of_state_requester"]
+_HEAD = itemgetter(slice(0, 10))
+_MASK = itemgetter(0)
+_ORG_MASK = itemgetter(2)
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,11 @@ class Options:
 
 
 class Auditor:
-    """Reads logs one after another and keeps what the reports need."""
+    """Reads logs one after another and keeps what the reports need.
+
+    Each row gets a bit mask: its flags (bit ``i`` for ``FLAGS[i]``) and what the gate and
+    the declared-partner counts need. The organisation and reason parts are cached; every
+    count in the summary is derived from the counter of masks."""
 
     def __init__(self, options: Options, terms: Any = None,
                  classify: Callable[[str], Any] | None = None) -> None:
@@ -85,240 +90,240 @@ class Auditor:
         self.files: list[dict[str, Any]] = []
         self.scanned = 0
         self.excluded = 0
-        self.by_flag = dict.fromkeys(FLAGS, 0)
+        self.duplicates = 0
         self.by_month: dict[str, list[int]] = {}
         """Month → [searches, flagged]."""
-        self._orgs: dict[str, list[int]] = {}
-        """Organisation → [searches, flagged]."""
-        self.violations = 0
-        self.reviews = 0
-        self.declared = {"declared": 0, "undeclared": 0}
-        self.reason_withheld = 0
+        self.masks: Counter[int] = Counter()
+        """Row mask → number of rows."""
+        self._org_searches: Counter[str] = Counter()
+        self._org_flagged: Counter[str] = Counter()
         self.case_not_recorded: list[str] = []
-        self._org_info: dict[str, tuple[str, str | None, tuple[str, ...], str, str]] = {}
-        self._reason_info: dict[str, tuple[tuple[str, ...], str, bool, bool]] = {}
-        self._flags_json: dict[tuple[str, ...], str] = {}
+        self._org_info: dict[str, tuple[str, str | None, int, str, str]] = {}
+        self._reason_info: dict[str, tuple[int, str]] = {}
+        self._bulk: dict[str, int] = {}
+        self._missing_case = dict.fromkeys((*_UNKNOWN, ""), _BIT["missing_case_number"])
         self._reservoir: list[dict[str, Any]] = []
         self._candidates = 0
         self._rng = random.Random(options.seed)
-        self._spool = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
-        self._numbers: dict[str, str] = {}
-        self._times: dict[str, str] = {}
-        self._buffer: list[str] = []
+        self._spool = Spool(FLAGS)
         self._seen: set[int] = set()
         self._seen_before: set[int] = set()
+        self._no_id = frozenset(map(hash, (*_UNKNOWN, "")))
+        self._since, self._until = options.since or "", options.until or "9999"
+        self._days: dict[str, str] = {}
 
-    # --- per organisation and per reason (cached) ---------------------------------------
+    # --- per organisation, reason and count (cached) -----------------------------------
 
-    def _org(self, org: str) -> tuple[str, str | None, tuple[str, ...], str, str]:
-        """(kind, state, flags, declared_partner JSON, JSON of org/org_kind/org_state)."""
+    def _org(self, org: str) -> tuple[str, str | None, int, str, str]:
+        """(kind, state, mask, declared_partner JSON, JSON of org/org_kind/org_state)."""
         if len(self._org_info) > CACHE_LIMIT:
             self._org_info.clear()
         name = org.strip()
         cls = self._classify(name) if name and name not in _UNKNOWN else None
         kind = cls.kind if cls else "unknown"
         state = cls.state if cls else None
-        flags: tuple[str, ...] = ()
+        mask = 0
         if kind == "federal" or state == "US":
-            flags = ("federal_requester",)
+            mask = _BIT["federal_requester"] | _VIOLATION | _REVIEW
         elif state is not None and state != self.options.agency_state:
-            flags = ("out_of_state_requester",)
+            mask = _BIT["out_of_state_requester"] | _REVIEW
         declared = "null"
-        if flags and self.options.partners is not None:
+        if mask and self.options.partners is not None:
             declared = "true" if partner_key(name) in self.options.partners else "false"
+            mask |= _DECLARED if declared == "true" else _UNDECLARED
         enc = (f'"org":{_q(org) if org else "null"},"org_kind":{_q(kind)},'
                f'"org_state":{_q(state) if state else "null"}')
-        info = (kind, state, flags, declared, enc)
+        info = (kind, state, mask, declared, enc)
         self._org_info[org] = info
         return info
 
-    def _reason(self, key: str, reason: str,
-                offense: str) -> tuple[tuple[str, ...], str, bool, bool]:
-        """(flags, matches JSON, violation, review) for one reason (+ offense type)."""
+    def _reason(self, key: str, reason: str, offense: str) -> tuple[int, str]:
+        """(mask, matches JSON) for one reason (+ offense type)."""
         if len(self._reason_info) > CACHE_LIMIT:
             self._reason_info.clear()
         parts = [p.strip() for p in (offense, reason) if p.strip()]
         known = [p for p in parts if p not in _UNKNOWN and p.lower() not in UNKNOWN_MARKERS]
-        flags: list[str] = []
+        mask = 0
         matches: list[dict[str, str]] = []
         if not parts:
-            flags.append("missing_reason")
+            mask = _BIT["missing_reason"]
         elif known:
             text = " - ".join(known)
             found = self._terms.match(text)
-            groups = {m.group for m in found}
-            flags.extend(g for g in TERM_GROUPS if g in groups)
+            for m in found:
+                mask |= _BIT[m.group] | _REVIEW | (_VIOLATION if m.verdict == "violation" else 0)
             matches = [{"group": m.group, "term": m.term, "verdict": m.verdict} for m in found]
             if self._terms.vague(text):
-                flags.append("vague_reason")
-        violation = any(m["verdict"] == "violation" for m in matches)
-        info = (tuple(flags), json.dumps(matches, sort_keys=True, ensure_ascii=False,
-                                         separators=(",", ":")),
-                violation, bool(matches))
+                mask |= _BIT["vague_reason"]
+        info = (mask, json.dumps(matches, sort_keys=True, ensure_ascii=False,
+                                 separators=(",", ":")))
         self._reason_info[key] = info
         return info
+
+    def _bulk_bit(self, nets: str, devs: str) -> int:
+        cn, cd = _count(nets), _count(devs)
+        opts = self.options
+        bulk = (cn is not None and cn > opts.bulk_networks) or (
+            cd is not None and cd > opts.bulk_devices)
+        return _BIT["bulk_search"] if bulk else 0
 
     # --- reading ----------------------------------------------------------------------------
 
     def scan(self, reader: LogReader, display: str,
-             progress: Callable[[LogReader, int], None] | None = None) -> None:
-        """Read every search of one log."""
+             progress: Callable[[str, float | None, int], None] | None = None,
+             parallel: bool | None = None) -> None:
+        """Read every search of one log.
+
+        The records come as columns, a chunk at a time (:mod:`lpr_lint.audit.columns`;
+        ``parallel``: parse the CSV in a helper process, default for large files), and
+        every per-row step is a C-level ``map`` over a column (cache look-ups, bit masks,
+        counters); only flagged rows reach Python code, to be written to the spool.
+        Meanwhile a thread computes the file's SHA-256. ``progress(path, fraction, rows)``
+        is called every 65,536 searches."""
         layout = reader.layout
-        cols = layout.columns
-        order = [cols.get(f, -1) for f in _READ]
-        get = itemgetter(*order)
-        width = max(max(order) + 1, 1)
-        has_id, has_case = "id" in cols, "case_number" in cols
-        if not has_case and display not in self.case_not_recorded:
+        present = [f for f in _READ if f in layout.columns]
+        if "case_number" not in layout.columns and display not in self.case_not_recorded:
             self.case_not_recorded.append(display)
-        opts = self.options
-        since, until = opts.since or "", opts.until or "9999"
-        filtered = bool(opts.since or opts.until)
-        bulk_n, bulk_d = opts.bulk_networks, opts.bulk_devices
-        days: dict[str, str] = {}
-        bulk_cache: dict[str, bool] = {}
-        org_counts = self._orgs
-        org_info, reason_info = self._org_info, self._reason_info
-        seen, before = self._seen, self._seen_before
-        rows = dups = 0
+        source = Columns(reader, [layout.columns[f] for f in present], parallel)
+        digest = Digest(reader.path)
+        month_all: Counter[str] = Counter()
+        month_flagged: Counter[str] = Counter()
+        scanned, dups = self.scanned, self.duplicates
         file_enc = _q(display)
-        key_counts: dict[str, list[int]] = {}
-        index = len(self.files)
+        filtered = bool(self.options.since or self.options.until)
+        chunks = iter(source)
         try:
-            for n, row in reader.rows():
-                if not row:
-                    continue
-                row.append("")
-                if len(row) <= width:
-                    row.extend([""] * (width + 1 - len(row)))
-                rid, org, t, reason, case, nets, devs, offense = get(row)
-                if has_id and rid and rid not in _UNKNOWN:
-                    h = hash(rid)
-                    if h in seen or h in before:
-                        dups += 1
-                        continue
-                    seen.add(h)
-                    if len(seen) >= DEDUPE_WINDOW:
-                        self._seen_before = before = seen
-                        self._seen = seen = set()
-                key = t[:10]
+            for numbers, columns in chunks:
+                cols = dict(zip(present, columns, strict=True))
+                keep = self._dedupe(cols["id"]) if "id" in cols else None
+                keys = list(map(_HEAD, cols.get("search_time") or repeat("", len(numbers))))
                 if filtered:
-                    day = days.get(key)
-                    if day is None:
-                        day = days[key] = day_of(t)
-                    if not (day and since <= day <= until):
-                        self.excluded += 1
+                    in_range = self._in_range(keys, cols.get("search_time") or keys)
+                    if keep is None:
+                        self.excluded += len(in_range) - sum(in_range)
+                        keep = in_range
+                    else:
+                        self.excluded += sum(map(gt, keep, in_range))
+                        keep = list(map(and_, keep, in_range))
+                if keep is not None and not all(keep):
+                    numbers = list(compress(numbers, keep))
+                    cols = {f: tuple(compress(v, keep)) for f, v in cols.items()}
+                    keys = list(compress(keys, keep))
+                    if not keys:
                         continue
-                rows += 1
-                kc = key_counts.get(key)
-                if kc is None:
-                    kc = key_counts[key] = [0, 0]
-                kc[0] += 1
-                if progress is not None and not rows & 0xFFFF:
-                    progress(reader, rows)
-                oc = org_counts.get(org)
-                if oc is None:
-                    oc = org_counts[org] = [0, 0]
-                oc[0] += 1
-                oi = org_info.get(org) or self._org(org)
-                rkey = reason if not offense else reason + "\x1f" + offense
-                ri = reason_info.get(rkey) or self._reason(rkey, reason, offense)
-                flags = ri[0] + oi[2]
-                if has_case and (not case or case in _UNKNOWN or not case.strip()):
-                    flags += ("missing_case_number",)
-                if nets or devs:
-                    bkey = nets + "|" + devs if devs else nets
-                    bulk = bulk_cache.get(bkey)
-                    if bulk is None:
-                        cn, cd = _count(nets), _count(devs)
-                        bulk = bulk_cache[bkey] = bool(
-                            (cn is not None and cn > bulk_n) or (cd is not None and cd > bulk_d))
-                    if bulk:
-                        flags += ("bulk_search",)
-                if oi[2] and opts.sample:
-                    self._offer(index, display, n, rid, org, oi, t, reason, flags)
-                if not flags:
-                    continue
-                oc[1] += 1
-                kc[1] += 1
-                self._record(file_enc, n, rid if has_id else "", case if has_case else None,
-                             nets, devs, t, reason, offense, oi, ri, flags)
-        except (UnicodeDecodeError, csv.Error, OSError, EOFError) as exc:
-            raise reader.failure(exc) from None
-        for key, (searched, flagged) in key_counts.items():
-            month = (days.get(key) or day_of(key))[:7] or "unknown"
+                before = self.scanned
+                self.scanned += len(keys)
+                month_all.update(keys)
+                if progress is not None and self.scanned >> 16 != before >> 16:
+                    progress(reader.path, source.position, self.scanned - scanned)
+                month_flagged.update(self._chunk(cols, numbers, keys, file_enc, display))
+        except BaseException:
+            digest.cancel()
+            raise
+        finally:
+            chunks.close()  # type: ignore[attr-defined]
+        for key, searched in month_all.items():
+            month = (self._days.get(key) or day_of(key))[:7] or "unknown"
             entry = self.by_month.setdefault(month, [0, 0])
             entry[0] += searched
-            entry[1] += flagged
-        self.scanned += rows
-        self.files.append({"path": display, "format": layout.format, "rows": rows,
-                           "duplicates": dups, "sha256": _sha256(reader.path)})
+            entry[1] += month_flagged[key]
+        self.files.append({"path": display, "format": layout.format,
+                           "rows": self.scanned - scanned,
+                           "duplicates": self.duplicates - dups, "sha256": digest.result()})
 
-    def _record(self, file_enc: str, n: int, rid: str, case: str | None, nets: str,
-                devs: str, t: str, reason: str, offense: str,
-                oi: tuple[str, str | None, tuple[str, ...], str, str],
-                ri: tuple[tuple[str, ...], str, bool, bool], flags: tuple[str, ...]) -> None:
-        by_flag = self.by_flag
-        for f in flags:
-            by_flag[f] += 1
-        federal = "federal_requester" in oi[2]
-        if ri[2] or federal:
-            self.violations += 1
-        if ri[3] or ri[2] or oi[2]:
-            self.reviews += 1
-        if oi[3] != "null":
-            self.declared["declared" if oi[3] == "true" else "undeclared"] += 1
-        fj = self._flags_json.get(flags)
-        if fj is None:
-            fj = self._flags_json[flags] = json.dumps(sorted(flags, key=FLAGS.index),
-                                                      separators=(",", ":"))
-        numbers = self._numbers
-        cn = numbers.get(nets) or self._number(nets)
-        cd = numbers.get(devs) or self._number(devs)
-        buffer = self._buffer
-        buffer.append(
-            f'{{"case_number":{"null" if case is None else _q(case)},'
-            f'"declared_partner":{oi[3]},"devices":{cd},'
-            f'"file":{file_enc},"flags":{fj},"id":{_q(rid) if rid else "null"},'
-            f'"matches":{ri[1]},"networks":{cn},'
-            f'"offense_type":{_q(offense) if offense else "null"},{oi[4]},'
-            f'"reason":{_q(reason)},"row":{n},"search_time":{self._iso(t)}}}\n')
-        if len(buffer) >= 2048:
-            self._spool.write("".join(buffer))
-            buffer.clear()
+    def _chunk(self, cols: dict[str, tuple[str, ...]], numbers: Sequence[int],
+               keys: list[str], file_enc: str, display: str) -> Iterator[str]:
+        """Flag one chunk of rows (as columns); the day keys of its flagged rows."""
+        size = len(keys)
+        orgs = cols.get("org") or ("",) * size
+        self._org_searches.update(orgs)
+        ois: list[Any] = list(map(self._org_info.get, orgs))
+        if not all(ois):  # (all() is the fast test: `None in` compares each entry)
+            ois = [oi or self._org(org) for oi, org in zip(ois, orgs, strict=True)]
+        reasons = cols.get("reason") or ("",) * size
+        offenses = cols.get("offense_type")
+        rkeys = reasons if offenses is None else list(
+            map(add, reasons, map(add, repeat("\x1f"), offenses)))
+        ris: list[Any] = list(map(self._reason_info.get, rkeys))
+        if not all(ris):
+            ris = [ri or self._reason(k, r, o) for ri, k, r, o in zip(
+                ris, rkeys, reasons, offenses or repeat(""), strict=False)]
+        mask_iter = map(or_, map(_MASK, ris), map(_ORG_MASK, ois))
+        cases = cols.get("case_number")
+        if cases is not None:
+            mask_iter = map(or_, mask_iter, map(self._missing_case.get, map(str.strip, cases),
+                                                repeat(0)))
+        nets, devs = cols.get("networks"), cols.get("devices")
+        if nets is not None or devs is not None:
+            bkeys: Sequence[str] = nets if devs is None else list(  # type: ignore[assignment]
+                map(add, nets or repeat(""), map(add, repeat("|"), devs)))
+            bulk = list(map(self._bulk.get, bkeys, repeat(-1)))
+            if -1 in bulk:
+                if len(self._bulk) > CACHE_LIMIT:
+                    self._bulk.clear()
+                for i, (b, k) in enumerate(zip(bulk, bkeys, strict=True)):
+                    if b < 0:
+                        bulk[i] = self._bulk[k] = self._bulk_bit(
+                            nets[i] if nets else "", devs[i] if devs else "")
+            mask_iter = map(or_, mask_iter, bulk)
+        masks = list(mask_iter)
+        self.masks.update(masks)
+        if self.options.sample:
+            for i in compress(range(size), map(and_, map(_ORG_MASK, ois), repeat(_REQUESTER))):
+                self._offer(display, numbers[i], cols, i, ois[i], masks[i])
+        if not any(masks):
+            return iter(())
+        self._org_flagged.update(compress(orgs, masks))
 
-    def _number(self, raw: str) -> str:
-        """A count cell as a JSON number (or null), cached."""
-        if len(self._numbers) > CACHE_LIMIT:
-            self._numbers.clear()
-        value = _count(raw)
-        text = self._numbers[raw] = "null" if value is None else str(value)
-        return text
+        def flagged(column: Sequence[Any] | None) -> Iterator[Any]:
+            return compress(repeat("") if column is None else column, masks)
 
-    def _iso(self, t: str) -> str:
-        """:func:`iso_time` as JSON, cached by day and by time of day (both bounded)."""
-        fast = fixed_width_iso(t)
-        if fast is not None:
-            return fast
-        head, sep, tail = t.partition(",")
-        if not sep:
-            when = iso_time(t)
-            return _q(when) if when else "null"
-        times = self._times
-        if len(times) > CACHE_LIMIT:
-            times.clear()
-        day = times.get(head)
-        if day is None:
-            day = times[head] = day_of(head)
-        tod = times.get(tail)
-        if tod is None:
-            when = iso_time("1/1/2000," + tail)
-            tod = times[tail] = when[10:] if when else ""
-        return f'"{day}{tod}"' if day and tod else "null"
+        self._spool.write(file_enc, flagged(numbers), flagged(cols.get("id")),
+                          repeat(None) if cases is None else flagged(cases),
+                          flagged(nets), flagged(devs), list(flagged(cols.get("search_time"))),
+                          flagged(reasons), flagged(offenses), flagged(ois), flagged(ris),
+                          flagged(masks))
+        return compress(keys, masks)
 
-    def _offer(self, index: int, display: str, n: int, rid: str, org: str,
-               oi: tuple[str, str | None, tuple[str, ...], str, str], t: str, reason: str,
-               flags: tuple[str, ...]) -> None:
+    def _dedupe(self, ids: Sequence[str]) -> list[bool] | None:
+        """Which rows are not repeats of a recent search ID (None: all of them)."""
+        hashes = set(map(hash, ids))
+        seen, before = self._seen, self._seen_before
+        if (len(hashes) == len(ids) and hashes.isdisjoint(self._no_id)
+                and hashes.isdisjoint(seen) and hashes.isdisjoint(before)):
+            seen |= hashes
+            if len(seen) >= DEDUPE_WINDOW:
+                self._seen_before, self._seen = seen, set()
+            return None
+        keep = []
+        for rid in ids:  # the exact, row-by-row path: repeats or missing IDs in this chunk
+            if rid and rid not in _UNKNOWN:
+                h = hash(rid)
+                if h in seen or h in before:
+                    self.duplicates += 1
+                    keep.append(False)
+                    continue
+                seen.add(h)
+                if len(seen) >= DEDUPE_WINDOW:
+                    self._seen_before = before = seen
+                    self._seen = seen = set()
+            keep.append(True)
+        return keep
+
+    def _in_range(self, keys: list[str], times: Sequence[str]) -> list[bool]:
+        """Which rows fall within --since/--until (their day cached by the first 10
+        characters of the time)."""
+        days = self._days
+        found: list[Any] = list(map(days.get, keys))
+        if not all(found):
+            for i, (day, key) in enumerate(zip(found, keys, strict=True)):
+                if day is None:
+                    found[i] = days[key] = day_of(times[i])
+        since, until = self._since, self._until
+        return [bool(d) and since <= d <= until for d in found]
+
+    def _offer(self, display: str, n: int, cols: dict[str, tuple[str, ...]], i: int,
+               oi: tuple[str, str | None, int, str, str], mask: int) -> None:
         """Reservoir sampling (Algorithm R) of out-of-state and federal searches."""
         k = self._candidates
         self._candidates += 1
@@ -326,9 +331,12 @@ class Auditor:
         slot = k if k < size else self._rng.randrange(k + 1)
         if slot >= size:
             return
-        item = {"_index": index, "file": display, "row": n, "id": rid or None, "org": org,
-                "org_state": oi[1], "search_time": iso_time(t), "reason": reason,
-                "flags": sorted(flags, key=FLAGS.index)}
+        rid = cols["id"][i] if "id" in cols else ""
+        item = {"_index": len(self.files), "file": display, "row": n, "id": rid or None,
+                "org": cols["org"][i], "org_state": oi[1],
+                "search_time": iso_time(cols["search_time"][i]) if "search_time" in cols
+                else None, "reason": cols["reason"][i] if "reason" in cols else "",
+                "flags": self._spool.flag_names(mask)}
         if k < size:
             self._reservoir.append(item)
         else:
@@ -338,11 +346,11 @@ class Auditor:
 
     def flagged_lines(self) -> Iterator[str]:
         """Each flagged row as a JSON line (keys sorted), in file/row order."""
-        self._spool.write("".join(self._buffer))
-        self._buffer.clear()
-        self._spool.flush()
-        self._spool.seek(0)
-        yield from self._spool
+        return self._spool.lines()
+
+    def flagged_blocks(self) -> Iterator[str]:
+        """:meth:`flagged_lines` concatenated, in blocks that may end inside a line."""
+        return self._spool.blocks()
 
     def flagged(self) -> Iterator[dict[str, Any]]:
         for line in self.flagged_lines():
@@ -351,25 +359,29 @@ class Auditor:
     def close(self) -> None:
         self._spool.close()
 
+    def _count(self, bit: int) -> int:
+        """How many rows have ``bit`` in their mask."""
+        return sum(n for mask, n in self.masks.items() if mask & bit)
+
     def exit_failed(self) -> bool:
         gate = self.options.fail_on
-        return (gate == "violation" and self.violations > 0) or (
-            gate == "review" and self.reviews > 0)
+        return (gate == "violation" and self._count(_VIOLATION) > 0) or (
+            gate == "review" and self._count(_REVIEW) > 0)
 
     def summary(self) -> dict[str, Any]:
-        flagged_total = sum(v[1] for v in self._orgs.values())
         states: dict[str, list[int]] = {}
         requesters = []
-        for org, (searches, flagged) in self._orgs.items():
+        for org, searches in self._org_searches.items():
             kind, state = (self._org_info.get(org) or self._org(org))[:2]
+            flagged = self._org_flagged[org]
             s = states.setdefault(state or "unknown", [0, 0])
             s[0] += searches
             s[1] += flagged
             requesters.append((-searches, org, state, kind, flagged))
         requesters.sort(key=lambda r: (r[0], r[1]))
         out: dict[str, Any] = {
-            "flagged": flagged_total,
-            "by_flag": dict(self.by_flag),
+            "flagged": sum(n for mask, n in self.masks.items() if mask),
+            "by_flag": {f: self._count(_BIT[f]) for f in FLAGS},
             "by_month": {m: {"searches": v[0], "flagged": v[1]}
                          for m, v in sorted(self.by_month.items())},
             "by_requester_state": {s: {"searches": v[0], "flagged": v[1]}
@@ -377,18 +389,19 @@ class Auditor:
             "by_requester": [{"org": org or None, "org_state": state, "org_kind": kind,
                               "searches": -neg, "flagged": flagged}
                              for neg, org, state, kind, flagged in requesters[:TOP_REQUESTERS]],
-            "violations": self.violations,
-            "needs_review": self.reviews,
+            "violations": self._count(_VIOLATION),
+            "needs_review": self._count(_REVIEW),
             "fail_on": self.options.fail_on,
             "agency_state": self.options.agency_state,
             "excluded_by_date": self.excluded,
-            "duplicates": sum(f["duplicates"] for f in self.files),
+            "duplicates": self.duplicates,
             "case_number_not_recorded": list(self.case_not_recorded),
             "since": self.options.since,
             "until": self.options.until,
         }
         if self.options.partners is not None:
-            out["declared_partner"] = dict(self.declared)
+            out["declared_partner"] = {"declared": self._count(_DECLARED),
+                                       "undeclared": self._count(_UNDECLARED)}
         return out
 
     def sample(self) -> dict[str, Any] | None:
@@ -399,13 +412,3 @@ class Auditor:
         return {"n": self.options.sample, "seed": self.options.seed,
                 "population": self._candidates, "rows": rows}
 
-
-def _sha256(path: str) -> str | None:
-    digest = hashlib.sha256()
-    try:
-        with open(path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
-    except OSError:
-        return None
-    return digest.hexdigest()

@@ -1,0 +1,237 @@
+"""A log's records as columns, :data:`CHUNK_ROWS` records at a time, read in this process
+or, for a large file, in a helper process beside it, so that parsing the CSV and flagging
+the searches run on two cores at once.
+
+The helper is this module run as ``python -m lpr_lint.audit.columns PATH ENCODING MAPPING
+INDEX WIDTH`` (the last three as JSON). It opens the log with
+:func:`~lpr_lint.audit.logs.open_reader`, exactly as the parent did, and writes frames to
+its standard output, each a 4-byte little-endian length and a :mod:`marshal` payload (plain
+data only; both ends are the same interpreter):
+
+* ``("layout", format, [[field, column], ...], header)``, first;
+* ``("rows", first_number | [numbers], [column, ...], position | None)``, one per chunk;
+* ``("error", message)``: the one-line reading error, the same as in this process;
+* ``("end",)``.
+
+A helper that cannot start, or stops before its first frame, means reading in this
+process instead; one that stops later is an error (nothing is ever silently skipped).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import marshal
+import os
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
+from operator import itemgetter
+from typing import IO, Any
+
+from lpr_lint.audit.logs import LogReader, file_size, open_reader
+from lpr_lint.errors import InputError
+
+CHUNK_ROWS = 512
+"""Records per chunk (small enough to stay in the CPU cache while it is processed)."""
+PARALLEL_MIN_BYTES = 16 << 20
+"""Files at least this large are parsed in a helper process."""
+PROGRESS_EVERY = 64
+"""Chunks between two readings of how far through the file reading has got."""
+_READ_ERRORS = (UnicodeDecodeError, csv.Error, OSError, EOFError)
+
+Chunk = tuple[Sequence[int], Sequence[tuple[str, ...]]]
+"""Spreadsheet row numbers, and one tuple of cells per requested column."""
+
+
+def padded(numbers: Iterable[int], records: Iterable[list[str]],
+           width: int) -> tuple[list[int], list[list[str]]]:
+    """Blank records dropped (their numbers too) and short ones padded with empty cells."""
+    kept_numbers: list[int] = []
+    kept: list[list[str]] = []
+    for n, record in zip(numbers, records, strict=False):
+        if not record:
+            continue
+        if len(record) < width:
+            record = record + [""] * (width - len(record))
+        kept_numbers.append(n)
+        kept.append(record)
+    return kept_numbers, kept
+
+
+def chunks(reader: LogReader, index: Sequence[int]) -> Iterator[Chunk]:
+    """The records of ``reader`` as columns ``index`` (blank records skipped).
+
+    Reading errors propagate as they are (see :meth:`LogReader.failure`)."""
+    get = itemgetter(*index, index[0])  # a spare column: a tuple even for one field
+    width = max(index) + 1
+    n, records = reader.records()
+    while chunk := list(islice(records, CHUNK_ROWS)):
+        numbers: Sequence[int] = range(n, n + len(chunk))
+        n += len(chunk)
+        if min(map(len, chunk)) < width:
+            numbers, chunk = padded(numbers, chunk, width)
+            if not chunk:
+                continue
+        yield numbers, list(zip(*map(get, chunk), strict=True))[:-1]
+
+
+class Columns:
+    """The column chunks of one open log; iterate once. :attr:`position` tells how far
+    through the file reading has got (0..1, None when unknown)."""
+
+    def __init__(self, reader: LogReader, index: Sequence[int],
+                 parallel: bool | None = None) -> None:
+        self.reader = reader
+        self.index = list(index)
+        self.position: float | None = None
+        self._args = [reader.path, reader.encoding, json.dumps(dict(reader.mapping or {})),
+                      json.dumps(self.index)]
+        if parallel is None:
+            parallel = file_size(reader.path) >= PARALLEL_MIN_BYTES
+        self.parallel = parallel
+
+    def __iter__(self) -> Iterator[Chunk]:
+        if self.parallel:
+            helper = _Helper(self._args)
+            try:
+                if helper.start(self.reader):
+                    yield from helper.chunks(self)
+                    return
+            finally:
+                helper.stop()
+        yield from self._local()
+
+    def _local(self) -> Iterator[Chunk]:
+        reader = self.reader
+        try:
+            for i, chunk in enumerate(chunks(reader, self.index)):
+                if not i % PROGRESS_EVERY:
+                    self.position = reader.position()
+                yield chunk
+        except _READ_ERRORS as exc:
+            raise reader.failure(exc) from None
+
+
+class _Helper:
+    """The helper process, seen from the parent."""
+
+    def __init__(self, args: list[str]) -> None:
+        self._args = args
+        self._proc: Any = None
+
+    def start(self, reader: LogReader) -> bool:
+        """Start the helper; False when it cannot start or disagrees about the layout."""
+        import subprocess
+
+        import lpr_lint
+
+        root = os.path.dirname(os.path.dirname(os.path.abspath(lpr_lint.__file__)))
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        try:
+            self._proc = subprocess.Popen(
+                [sys.executable, "-m", "lpr_lint.audit.columns", *self._args],
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                env=env)
+            frame = _receive(self._proc.stdout)
+        except (OSError, ValueError, EOFError, TypeError):
+            return False
+        layout = reader.layout
+        return frame == ("layout", layout.format, sorted(layout.columns.items()),
+                         layout.header) or _failed(reader, frame)
+
+    def chunks(self, columns: Columns) -> Iterator[Chunk]:
+        path = columns.reader.path
+        while True:
+            try:
+                frame = _receive(self._proc.stdout)
+            except (OSError, ValueError, EOFError, TypeError):
+                code = self._proc.poll()
+                raise InputError(path, "reading stopped unexpectedly (the reading process "
+                                 f"ended{'' if code is None else f' with code {code}'})"
+                                 ) from None
+            kind = frame[0]
+            if kind == "rows":
+                _, numbers, cols, position = frame
+                if position is not None:
+                    columns.position = position
+                if isinstance(numbers, int):
+                    numbers = range(numbers, numbers + len(cols[0]))
+                yield numbers, cols
+            elif kind == "end":
+                return
+            else:
+                _failed(columns.reader, frame)
+
+    def stop(self) -> None:
+        proc = self._proc
+        if proc is None:
+            return
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        proc.stdout.close()
+
+
+def _failed(reader: LogReader, frame: Any) -> bool:
+    """Raise the helper's reading error; any other frame means "read here instead"."""
+    if isinstance(frame, tuple) and len(frame) == 2 and frame[0] == "error":
+        raise InputError(reader.path, str(frame[1]))
+    return False
+
+
+def _receive(stream: IO[bytes]) -> Any:
+    head = stream.read(4)
+    if len(head) < 4:
+        raise EOFError
+    size = int.from_bytes(head, "little")
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError
+    return marshal.loads(data)
+
+
+def _send(stream: IO[bytes], frame: Any) -> None:
+    data = marshal.dumps(frame)
+    stream.write(len(data).to_bytes(4, "little"))
+    stream.write(data)
+
+
+def _helper(argv: list[str], out: IO[bytes]) -> int:
+    """The helper process: read the log and write frames (see the module docstring)."""
+    path, encoding, mapping, index = argv[0], argv[1], json.loads(argv[2]), json.loads(argv[3])
+    try:
+        reader = open_reader(path, encoding, mapping or None)
+    except InputError as exc:
+        _send(out, ("error", exc.message))
+        return 0
+    with reader:
+        layout = reader.layout
+        _send(out, ("layout", layout.format, sorted(layout.columns.items()), layout.header))
+        try:
+            for i, (numbers, cols) in enumerate(chunks(reader, index)):
+                first = numbers.start if isinstance(numbers, range) else list(numbers)
+                position = reader.position() if not i % PROGRESS_EVERY else None
+                _send(out, ("rows", first, cols, position))
+        except _READ_ERRORS as exc:
+            _send(out, ("error", reader.failure(exc).message))
+            return 0
+    _send(out, ("end",))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - run as the helper process
+    try:
+        code = _helper(sys.argv[1:], sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    except (KeyboardInterrupt, BrokenPipeError):
+        code = 130
+    except Exception as exc:
+        try:
+            _send(sys.stdout.buffer, ("error", f"cannot read: {exc}"))
+            sys.stdout.buffer.flush()
+        except OSError:
+            pass
+        code = 1
+    os._exit(code)

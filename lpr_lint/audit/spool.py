@@ -1,0 +1,208 @@
+"""Helpers of the audit scan that sit outside its logic: the spool of flagged rows (JSON
+lines in an anonymous temporary file) and the input file's SHA-256, computed in a thread.
+
+Every flagged row is one JSON object with sorted keys on one line; the JSON report indents
+these lines as they are, and the other reports parse them back, one at a time, so a report
+never holds every flagged row in memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tempfile
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import compress, repeat
+from json.encoder import encode_basestring as _q
+from operator import add, is_, itemgetter
+from typing import Any
+
+from lpr_lint.audit.logs import count, day_of, fixed_width_iso, iso_time
+
+CACHE_LIMIT = 100_000
+"""Caches (counts, times, flag lists) are cleared when they grow past this many entries."""
+_HEAD = itemgetter(slice(0, 10))
+_ISO_TAIL = itemgetter(slice(10, 19))
+_US_TAIL = itemgetter(slice(10, 23))
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_US_DAY = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
+_ISO_TOD = re.compile(r"[T ]\d{2}:\d{2}:\d{2}")
+_US_TOD = re.compile(r", (\d{2}):(\d{2}:\d{2}) ([AP])M")
+
+
+def _day_prefix(head: str) -> str:
+    """``"YYYY-MM-DDT`` for the first 10 characters of a fixed-width time, else ""."""
+    if _ISO_DAY.fullmatch(head):
+        return f'"{head}T'
+    m = _US_DAY.fullmatch(head)
+    return f'"{m[3]}-{m[1]}-{m[2]}T' if m else ""
+
+
+def _time_suffix(tail: str) -> str:
+    """``HH:MM:SSZ"`` for the time-of-day slice of a fixed-width time, else ""."""
+    if _ISO_TOD.fullmatch(tail):
+        return f'{tail[1:]}Z"'
+    m = _US_TOD.fullmatch(tail)
+    if not m:
+        return ""
+    return f'{int(m[1]) % 12 + (12 if m[3] == "P" else 0):02d}:{m[2]}Z"'
+
+
+class Spool:
+    """Flagged rows as JSON lines, in file/row order; :meth:`lines` reads them back."""
+
+    def __init__(self, flags: Sequence[str]) -> None:
+        self._flags = tuple(flags)
+        self._fh = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+        self._numbers: dict[str, str] = {}
+        self._times: dict[str, str] = {}
+        self._days: dict[str, str] = {}
+        self._tods: dict[str, str] = {}
+        self._flag_json: dict[int, str] = {}
+
+    def write(self, file_enc: str, rows: Iterable[int], ids: Iterable[str],
+              cases: Iterable[str | None], networks: Iterable[str], devices: Iterable[str],
+              times: Sequence[str], reasons: Iterable[str], offenses: Iterable[str],
+              orgs: Iterable[tuple[Any, ...]], reasons_info: Iterable[tuple[Any, ...]],
+              masks: Iterable[int]) -> None:
+        """Append one line per row; the arguments are columns of the flagged rows only.
+
+        ``file_enc`` is the file name as JSON; ``cases`` holds None when the log does not
+        record case numbers; ``orgs`` and ``reasons_info`` are the auditor's cached
+        organisation and reason entries (declared-partner JSON at [3], org JSON at [4];
+        matches JSON at [1]); ``masks`` the flag bit masks."""
+        num, num_of = self._numbers, self._number
+        flags, flags_of = self._flag_json, self._flags_of
+        self._fh.write("".join([
+            f'{{"case_number":{"null" if case is None else _q(case)},'
+            f'"declared_partner":{oi[3]},"devices":{num.get(d) or num_of(d)},'
+            f'"file":{file_enc},"flags":{flags.get(m) or flags_of(m)},'
+            f'"id":{_q(rid) if rid else "null"},"matches":{ri[1]},'
+            f'"networks":{num.get(nt) or num_of(nt)},'
+            f'"offense_type":{_q(off) if off else "null"},{oi[4]},"reason":{_q(reason)},'
+            f'"row":{n},"search_time":{t}}}\n'
+            for n, rid, case, nt, d, t, reason, off, oi, ri, m in zip(
+                rows, ids, cases, networks, devices, self._iso_column(times), reasons,
+                offenses, orgs, reasons_info, masks, strict=False)]))
+
+    def flag_names(self, mask: int) -> list[str]:
+        """The flags of a bit mask, in report order."""
+        return [f for i, f in enumerate(self._flags) if mask >> i & 1]
+
+    def _flags_of(self, mask: int) -> str:
+        if len(self._flag_json) > CACHE_LIMIT:
+            self._flag_json.clear()
+        text = self._flag_json[mask] = json.dumps(self.flag_names(mask), separators=(",", ":"))
+        return text
+
+    def _number(self, raw: str) -> str:
+        """A count cell as a JSON number (or null), cached."""
+        if len(self._numbers) > CACHE_LIMIT:
+            self._numbers.clear()
+        value = count(raw)
+        text = self._numbers[raw] = "null" if value is None else str(value)
+        return text
+
+    def _iso_column(self, times: Sequence[str]) -> list[str]:
+        """Each search time as a JSON ISO string (or null).
+
+        The two fixed-width formats (``2026-03-10T04:31:52.901Z``, ``01/25/2024, 01:27:03 PM
+        UTC``) are converted as a day part and a time-of-day part, each looked up in a
+        bounded cache by a slice of the text; a slice the cache cannot vouch for sends its
+        row through :meth:`_iso`."""
+        if not times:
+            return []
+        first = times[0]
+        tail = _US_TAIL if len(first) > 10 and first[10] == "," else _ISO_TAIL
+        days, tods = self._days, self._tods
+        heads = list(map(days.get, map(_HEAD, times)))
+        tails = list(map(tods.get, map(tail, times)))
+        if not (all(heads) and all(tails)):  # a miss (None) or not fixed-width ("")
+            if len(days) > CACHE_LIMIT or len(tods) > CACHE_LIMIT:
+                days.clear()
+                tods.clear()
+            for i in compress(range(len(times)), map(is_, heads, repeat(None))):
+                key = times[i][:10]
+                heads[i] = days[key] = _day_prefix(key)
+            for i in compress(range(len(times)), map(is_, tails, repeat(None))):
+                key = tail(times[i])
+                tails[i] = tods[key] = _time_suffix(key)
+        if not (all(heads) and all(tails)):  # not a fixed-width time: the general path
+            for i, (head, tod) in enumerate(zip(heads, tails, strict=True)):
+                if not (head and tod):
+                    heads[i], tails[i] = self._iso(times[i]), ""
+        return list(map(add, heads, tails))
+
+    def _iso(self, t: str) -> str:
+        """:func:`~lpr_lint.audit.logs.iso_time` as JSON, cached by day and by time of day."""
+        fast = fixed_width_iso(t)
+        if fast is not None:
+            return fast
+        head, sep, tail = t.partition(",")
+        if not sep:
+            when = iso_time(t)
+            return _q(when) if when else "null"
+        times = self._times
+        if len(times) > CACHE_LIMIT:
+            times.clear()
+        day = times.get(head)
+        if day is None:
+            day = times[head] = day_of(head)
+        tod = times.get(tail)
+        if tod is None:
+            when = iso_time("1/1/2000," + tail)
+            tod = times[tail] = when[10:] if when else ""
+        return f'"{day}{tod}"' if day and tod else "null"
+
+    def lines(self) -> Iterator[str]:
+        """Every line written so far, from the start (call once writing is done)."""
+        self._fh.flush()
+        self._fh.seek(0)
+        yield from self._fh
+
+    def blocks(self, size: int = 1 << 20) -> Iterator[str]:
+        """Everything written so far, from the start, in blocks of about ``size``
+        characters (a block may end inside a line)."""
+        self._fh.flush()
+        self._fh.seek(0)
+        while block := self._fh.read(size):
+            yield block
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+class Digest:
+    """The SHA-256 of a file, computed in a background thread (hashlib and file reads
+    release the GIL, so it runs beside the scan on another core)."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._value: str | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="lpr-lint-sha256", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        digest = hashlib.sha256()
+        try:
+            with open(self._path, "rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    if self._stop.is_set():
+                        return
+                    digest.update(chunk)
+        except OSError:
+            return
+        self._value = digest.hexdigest()
+
+    def result(self) -> str | None:
+        """The hex digest (None when the file could not be read), once it is done."""
+        self._thread.join()
+        return self._value
+
+    def cancel(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
