@@ -198,6 +198,19 @@ def _send(stream: IO[bytes], frame: Any) -> None:
     stream.write(data)
 
 
+PIPE_BYTES = 1 << 20
+"""The pipe buffer asked for (Linux), so the reader can run several chunks ahead."""
+
+
+def _widen_pipe(stream: IO[bytes]) -> None:
+    try:
+        import fcntl
+
+        fcntl.fcntl(stream.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (ImportError, AttributeError, OSError, ValueError):
+        pass  # not Linux, or not a pipe: the default buffer works, a little less smoothly
+
+
 def _helper(argv: list[str], out: IO[bytes]) -> int:
     """The helper process: read the log and write frames (see the module docstring)."""
     path, encoding, mapping, index = argv[0], argv[1], json.loads(argv[2]), json.loads(argv[3])
@@ -206,6 +219,7 @@ def _helper(argv: list[str], out: IO[bytes]) -> int:
     except InputError as exc:
         _send(out, ("error", exc.message))
         return 0
+    _widen_pipe(out)
     with reader:
         layout = reader.layout
         _send(out, ("layout", layout.format, sorted(layout.columns.items()), layout.header))

@@ -24,12 +24,15 @@ from lpr_lint.audit.logs import count, day_of, fixed_width_iso, iso_time
 CACHE_LIMIT = 100_000
 """Caches (counts, times, flag lists) are cleared when they grow past this many entries."""
 _HEAD = itemgetter(slice(0, 10))
-_ISO_TAIL = itemgetter(slice(10, 19))
-_US_TAIL = itemgetter(slice(10, 23))
+_ISO_HOUR = itemgetter(slice(10, 14))  # "T04:" of 2026-03-10T04:31:52
+_ISO_MMSS = itemgetter(slice(14, 19))  # "31:52"
+_US_HOUR = itemgetter(slice(10, 15))  # ", 01:" of 01/25/2024, 01:27:03 PM UTC
+_US_HALF = itemgetter(slice(20, 23))  # " PM"
+_US_MMSS = itemgetter(slice(15, 20))  # "27:03"
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _US_DAY = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
-_ISO_TOD = re.compile(r"[T ]\d{2}:\d{2}:\d{2}")
-_US_TOD = re.compile(r", (\d{2}):(\d{2}:\d{2}) ([AP])M")
+_HOUR = re.compile(r"[T ](\d{2}):|, (\d{2}): ([AP])M")
+_MMSS = re.compile(r"\d{2}:\d{2}")
 
 
 def _day_prefix(head: str) -> str:
@@ -40,14 +43,19 @@ def _day_prefix(head: str) -> str:
     return f'"{m[3]}-{m[1]}-{m[2]}T' if m else ""
 
 
-def _time_suffix(tail: str) -> str:
-    """``HH:MM:SSZ"`` for the time-of-day slice of a fixed-width time, else ""."""
-    if _ISO_TOD.fullmatch(tail):
-        return f'{tail[1:]}Z"'
-    m = _US_TOD.fullmatch(tail)
+def _hour(key: str) -> str:
+    """``HH:`` (24-hour) for the hour key of a fixed-width time, else ""."""
+    m = _HOUR.fullmatch(key)
     if not m:
         return ""
-    return f'{int(m[1]) % 12 + (12 if m[3] == "P" else 0):02d}:{m[2]}Z"'
+    if m[1] is not None:
+        return f"{m[1]}:"
+    return f'{int(m[2]) % 12 + (12 if m[3] == "P" else 0):02d}:'
+
+
+def _minutes(key: str) -> str:
+    """``MM:SSZ"`` for the minutes-and-seconds slice of a fixed-width time, else ""."""
+    return f'{key}Z"' if _MMSS.fullmatch(key) else ""
 
 
 class Spool:
@@ -59,7 +67,8 @@ class Spool:
         self._numbers: dict[str, str] = {}
         self._times: dict[str, str] = {}
         self._days: dict[str, str] = {}
-        self._tods: dict[str, str] = {}
+        self._hours: dict[str, str] = {}
+        self._minutes: dict[str, str] = {}
         self._flag_json: dict[int, str] = {}
 
     def write(self, file_enc: str, rows: Iterable[int], ids: Iterable[str],
@@ -109,31 +118,36 @@ class Spool:
         """Each search time as a JSON ISO string (or null).
 
         The two fixed-width formats (``2026-03-10T04:31:52.901Z``, ``01/25/2024, 01:27:03 PM
-        UTC``) are converted as a day part and a time-of-day part, each looked up in a
-        bounded cache by a slice of the text; a slice the cache cannot vouch for sends its
-        row through :meth:`_iso`."""
+        UTC``) are converted in three parts (day, hour, minutes and seconds), each looked up
+        in a small cache by slices of the text; a row whose slices the caches cannot vouch
+        for goes through :meth:`_iso`, which handles every format."""
         if not times:
             return []
         first = times[0]
-        tail = _US_TAIL if len(first) > 10 and first[10] == "," else _ISO_TAIL
-        days, tods = self._days, self._tods
-        heads = list(map(days.get, map(_HEAD, times)))
-        tails = list(map(tods.get, map(tail, times)))
-        if not (all(heads) and all(tails)):  # a miss (None) or not fixed-width ("")
-            if len(days) > CACHE_LIMIT or len(tods) > CACHE_LIMIT:
-                days.clear()
-                tods.clear()
-            for i in compress(range(len(times)), map(is_, heads, repeat(None))):
-                key = times[i][:10]
-                heads[i] = days[key] = _day_prefix(key)
-            for i in compress(range(len(times)), map(is_, tails, repeat(None))):
-                key = tail(times[i])
-                tails[i] = tods[key] = _time_suffix(key)
-        if not (all(heads) and all(tails)):  # not a fixed-width time: the general path
-            for i, (head, tod) in enumerate(zip(heads, tails, strict=True)):
-                if not (head and tod):
-                    heads[i], tails[i] = self._iso(times[i]), ""
-        return list(map(add, heads, tails))
+        if len(first) > 10 and first[10] == ",":
+            hour_keys = list(map(add, map(_US_HOUR, times), map(_US_HALF, times)))
+            minute_keys = list(map(_US_MMSS, times))
+        else:
+            hour_keys = list(map(_ISO_HOUR, times))
+            minute_keys = list(map(_ISO_MMSS, times))
+        day_keys = list(map(_HEAD, times))
+        parts = []
+        for cache, keys, convert in ((self._days, day_keys, _day_prefix),
+                                     (self._hours, hour_keys, _hour),
+                                     (self._minutes, minute_keys, _minutes)):
+            found: list[Any] = list(map(cache.get, keys))
+            if not all(found):  # a miss (None), or not a fixed-width time ("")
+                if len(cache) > CACHE_LIMIT:
+                    cache.clear()
+                for i in compress(range(len(times)), map(is_, found, repeat(None))):
+                    found[i] = cache[keys[i]] = convert(keys[i])
+            parts.append(found)
+        days, hours, minutes = parts
+        if not (all(days) and all(hours) and all(minutes)):
+            for i, t in enumerate(times):  # the general path for any other format
+                if not (days[i] and hours[i] and minutes[i]):
+                    days[i], hours[i], minutes[i] = self._iso(t), "", ""
+        return list(map(add, map(add, days, hours), minutes))
 
     def _iso(self, t: str) -> str:
         """:func:`~lpr_lint.audit.logs.iso_time` as JSON, cached by day and by time of day."""
