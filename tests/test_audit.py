@@ -175,6 +175,13 @@ def test_every_flag_code_is_exercised() -> None:
     assert all(rep["summary"]["by_flag"][f] > 0 for f in FLAGS)
 
 
+def test_cli_gate_choices_are_the_auditors() -> None:
+    from lpr_lint.audit.review import GATES
+    from lpr_lint.cli_audit import AuditGate
+
+    assert [g.value for g in AuditGate] == list(GATES)
+
+
 def test_bulk_threshold_option() -> None:
     rows = by_id(report(NET14, "--bulk-threshold", "2000"))
     assert "bulk_search" not in rows["a1"]["flags"]
@@ -326,3 +333,19 @@ def test_real_flock_audit_files(shared_data: Path, tmp_path: Path) -> None:
           f"by flag {flagged}; violations {rep['summary']['violations']}")
     assert "police" not in {r["reason"].lower() for r in rep["flagged"]
                             if "immigration" in r["flags"]}
+
+
+def test_a_large_log_is_parsed_by_the_helper_process(tmp_path: Path) -> None:
+    """The parallel path really runs (a helper that always failed to start would fall back
+    silently, correct but twice as slow)."""
+    from lpr_lint.audit.columns import Columns
+    from lpr_lint.audit.logs import open_reader
+
+    with open_reader(NET14) as reader:
+        source = Columns(reader, [reader.layout.columns["org"]], parallel=True)
+        rows = [n for numbers, _ in source for n in numbers]
+    assert source.mode == "helper" and rows == [2, 3, 4, 5, 6, 7, 8, 9]
+    with open_reader(NET14) as reader:
+        source = Columns(reader, [reader.layout.columns["org"]], parallel=False)
+        assert [n for numbers, _ in source for n in numbers] == rows
+    assert source.mode == "local"

@@ -85,17 +85,20 @@ class Columns:
         self.reader = reader
         self.index = list(index)
         self.position: float | None = None
-        self._args = [reader.path, reader.encoding, json.dumps(dict(reader.mapping or {})),
-                      json.dumps(self.index)]
+        self._args = [os.path.abspath(reader.path), reader.encoding,
+                      json.dumps(dict(reader.mapping or {})), json.dumps(self.index)]
         if parallel is None:
             parallel = file_size(reader.path) >= PARALLEL_MIN_BYTES
         self.parallel = parallel
+        self.mode = ""
+        """How the records were read: "helper" (a helper process) or "local"."""
 
     def __iter__(self) -> Iterator[Chunk]:
         if self.parallel:
             helper = _Helper(self._args)
             try:
                 if helper.start(self.reader):
+                    self.mode = "helper"
                     yield from helper.chunks(self)
                     return
             finally:
@@ -104,6 +107,7 @@ class Columns:
 
     def _local(self) -> Iterator[Chunk]:
         reader = self.reader
+        self.mode = "local"
         try:
             for i, chunk in enumerate(chunks(reader, self.index)):
                 if not i % PROGRESS_EVERY:
@@ -126,14 +130,17 @@ class _Helper:
 
         import lpr_lint
 
+        # The helper imports this very package (PYTHONPATH) and nothing from the current
+        # directory: it runs in the package's parent directory, with -P where there is one.
         root = os.path.dirname(os.path.dirname(os.path.abspath(lpr_lint.__file__)))
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        safe = ["-P"] if sys.version_info >= (3, 11) else []
         try:
             self._proc = subprocess.Popen(
-                [sys.executable, "-m", "lpr_lint.audit.columns", *self._args],
+                [sys.executable, *safe, "-m", "lpr_lint.audit.columns", *self._args],
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                env=env)
+                cwd=root, env=env)
             frame = _receive(self._proc.stdout)
         except (OSError, ValueError, EOFError, TypeError):
             return False

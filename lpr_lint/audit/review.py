@@ -1,10 +1,15 @@
 """Flag searches in audit logs, summarise them and draw a review sample, in bounded memory.
 
-Memory does not grow with the input: counters are keyed by month, organisation and flag;
-flagged rows are spooled to an anonymous temporary file (one JSON object per line, in
+Memory does not grow with the input: counters are keyed by month, organisation and row
+mask; flagged rows are spooled to an anonymous temporary file (one JSON object per line, in
 file/row order); caches are cleared when they grow past a bound; duplicate IDs are found
 among the most recent :data:`DEDUPE_WINDOW` to ``2 ×`` that many searches (repeated rows and
 the overlap between consecutive monthly exports), by the hash of the ID.
+
+Speed: rows arrive as columns, 512 at a time (:mod:`lpr_lint.audit.columns`, which parses
+a large file in a helper process, on another core); each row's flags are one bit mask built
+from cached per-organisation and per-reason masks with C-level ``map`` calls, and only
+flagged rows are touched one by one, to be written out (:mod:`lpr_lint.audit.spool`).
 
 Gate (``--fail-on``): ``violation`` fails on a violation-level immigration,
 reproductive-care or First-Amendment match, or any federal requester; ``review`` also on
@@ -32,7 +37,6 @@ FLAGS = ("immigration", "reproductive_care", "first_amendment", "federal_request
          "out_of_state_requester", "vague_reason", "missing_reason", "missing_case_number",
          "bulk_search")
 """Every flag code, in report order (flag ``i`` is bit ``1 << i`` of a row's mask)."""
-TERM_GROUPS = ("immigration", "reproductive_care", "first_amendment")
 GATES = ("violation", "review", "never")
 DEDUPE_WINDOW = 200_000
 CACHE_LIMIT = 100_000
