@@ -79,20 +79,20 @@ def generate(path: Path, rows: int, seed: int = 1) -> None:
 
 def _tree_rss_kb(pid: int) -> int:
     """Resident memory of a process and its children now, in KB (Linux /proc; 0 elsewhere)."""
-    total = 0
     try:
         with open(f"/proc/{pid}/task/{pid}/children") as fh:
             pids = [pid, *map(int, fh.read().split())]
     except OSError:
         return 0
-    for p in pids:
-        try:
-            with open(f"/proc/{p}/status") as fh:
-                total += next((int(line.split()[1]) for line in fh
-                               if line.startswith("VmRSS:")), 0)
-        except OSError:
-            pass
-    return total
+    return sum(_rss_kb(p) for p in pids)
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            return next((int(line.split()[1]) for line in fh if line.startswith("VmRSS:")), 0)
+    except OSError:
+        return 0  # it has just ended
 
 
 def timed(cmd: list[str], cwd: str) -> tuple[float, float, int]:

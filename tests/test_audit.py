@@ -349,3 +349,13 @@ def test_a_large_log_is_parsed_by_the_helper_process(tmp_path: Path) -> None:
         source = Columns(reader, [reader.layout.columns["org"]], parallel=False)
         assert [n for numbers, _ in source for n in numbers] == rows
     assert source.mode == "local"
+
+
+def test_corrupt_gzip_data_near_the_header_is_an_input_error(tmp_path: Path) -> None:
+    data = bytearray(gzip.compress(Path(NET14).read_bytes() * 3))
+    data[20:40] = b"\xff" * 20  # inside the deflate stream, before the first record ends
+    path = tmp_path / "broken.csv.gz"
+    path.write_bytes(bytes(data))
+    result = runner.invoke(app, ["audit", str(path), "--agency-state", "CT"])
+    assert result.exit_code == 3, result.output
+    assert str(path) in result.output and "internal error" not in result.output

@@ -24,6 +24,7 @@ import json
 import marshal
 import os
 import sys
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from operator import itemgetter
@@ -36,9 +37,10 @@ CHUNK_ROWS = 512
 """Records per chunk (small enough to stay in the CPU cache while it is processed)."""
 PARALLEL_MIN_BYTES = 16 << 20
 """Files at least this large are parsed in a helper process."""
-PROGRESS_EVERY = 64
+PROGRESS_EVERY = 16
 """Chunks between two readings of how far through the file reading has got."""
-_READ_ERRORS = (UnicodeDecodeError, csv.Error, OSError, EOFError)
+_READ_ERRORS = (UnicodeDecodeError, csv.Error, OSError, EOFError, zlib.error)
+"""What reading a log can raise (zlib.error: corrupt gzip data); see LogReader.failure."""
 
 Chunk = tuple[Sequence[int], Sequence[tuple[str, ...]]]
 """Spreadsheet row numbers, and one tuple of cells per requested column."""

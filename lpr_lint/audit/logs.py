@@ -26,6 +26,7 @@ import gzip
 import itertools
 import os
 import re
+import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import IO
@@ -219,7 +220,7 @@ def open_reader(path: str, encoding: str = "utf-8",
         fh.close()
         raise InputError(path, f"not valid {exc.encoding} text ({exc.reason}); if Excel saved "
                          "it, re-save as 'CSV UTF-8' or pass --encoding cp1252") from None
-    except (OSError, EOFError, gzip.BadGzipFile, csv.Error) as exc:
+    except (OSError, EOFError, gzip.BadGzipFile, csv.Error, zlib.error) as exc:
         fh.close()
         raise InputError(path, f"cannot read as CSV: {exc}") from None
     except BaseException:
@@ -240,22 +241,6 @@ def file_size(path: str) -> int:
 def partner_key(name: str) -> str:
     """An organisation name as compared with declared partners: stripped, case-folded."""
     return " ".join(name.split()).casefold()
-
-
-def fixed_width_iso(t: str) -> str | None:
-    """The time as a JSON ISO string for the two fixed-width formats, by slicing (the hot
-    path), else None: ``2026-03-10T04:31:52.901Z`` / ``2025-06-18 00:02:04.789`` and Flock's
-    ``01/25/2024, 01:27:03 PM UTC``. Anything else goes through :func:`iso_time`."""
-    if len(t) >= 19 and t[4] == "-" and t[7] == "-" and t[10] in "T " and t[13] == ":":
-        return f'"{t[:10]}T{t[11:19]}Z"'
-    if (len(t) >= 22 and t[2] == "/" and t[5] == "/" and t[10] == "," and t[14] == ":"
-            and t[17] == ":" and t[21:23] in ("AM", "PM")):
-        hh = t[12:14]
-        if not hh.isdigit():
-            return None
-        hour = int(hh) % 12 + (12 if t[21] == "P" else 0)
-        return f'"{t[6:10]}-{t[0:2]}-{t[3:5]}T{hour:02d}:{t[15:17]}:{t[18:20]}Z"'
-    return None
 
 
 def day_of(raw: str) -> str:

@@ -19,7 +19,7 @@ from json.encoder import encode_basestring as _q
 from operator import add, is_, itemgetter
 from typing import Any
 
-from lpr_lint.audit.logs import count, day_of, fixed_width_iso, iso_time
+from lpr_lint.audit.logs import count, iso_time
 
 CACHE_LIMIT = 100_000
 """Caches (counts, times, flag lists) are cleared when they grow past this many entries."""
@@ -31,26 +31,32 @@ _US_HALF = itemgetter(slice(20, 23))  # " PM"
 _US_MMSS = itemgetter(slice(15, 20))  # "27:03"
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _US_DAY = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
-_HOUR = re.compile(r"[T ](\d{2}):|, (\d{2}): ([AP])M")
+_ISO_HOUR_KEY = re.compile(r"[T ](\d{2}):")
+_US_HOUR_KEY = re.compile(r", (\d{2}): ([AP])M")
 _MMSS = re.compile(r"\d{2}:\d{2}")
 
 
-def _day_prefix(head: str) -> str:
-    """``"YYYY-MM-DDT`` for the first 10 characters of a fixed-width time, else ""."""
-    if _ISO_DAY.fullmatch(head):
-        return f'"{head}T'
+def _iso_day(head: str) -> str:
+    """``"YYYY-MM-DDT`` for the first 10 characters of an ISO time, else ""."""
+    return f'"{head}T' if _ISO_DAY.fullmatch(head) else ""
+
+
+def _us_day(head: str) -> str:
+    """``"YYYY-MM-DDT`` for the first 10 characters of a Flock (US) time, else ""."""
     m = _US_DAY.fullmatch(head)
     return f'"{m[3]}-{m[1]}-{m[2]}T' if m else ""
 
 
-def _hour(key: str) -> str:
-    """``HH:`` (24-hour) for the hour key of a fixed-width time, else ""."""
-    m = _HOUR.fullmatch(key)
-    if not m:
-        return ""
-    if m[1] is not None:
-        return f"{m[1]}:"
-    return f'{int(m[2]) % 12 + (12 if m[3] == "P" else 0):02d}:'
+def _iso_hour(key: str) -> str:
+    """``HH:`` for ``T04:`` (the hour of an ISO time), else ""."""
+    m = _ISO_HOUR_KEY.fullmatch(key)
+    return f"{m[1]}:" if m else ""
+
+
+def _us_hour(key: str) -> str:
+    """``HH:`` (24-hour) for ``, 01: PM`` (the hour and half-day of a Flock time), else ""."""
+    m = _US_HOUR_KEY.fullmatch(key)
+    return f'{int(m[1]) % 12 + (12 if m[2] == "P" else 0):02d}:' if m else ""
 
 
 def _minutes(key: str) -> str:
@@ -65,10 +71,9 @@ class Spool:
         self._flags = tuple(flags)
         self._fh = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
         self._numbers: dict[str, str] = {}
-        self._times: dict[str, str] = {}
-        self._days: dict[str, str] = {}
-        self._hours: dict[str, str] = {}
-        self._minutes: dict[str, str] = {}
+        self._us: tuple[dict[str, str], ...] = ({}, {}, {})
+        """Day, hour and minutes caches of Flock (US) times; _iso_parts: of ISO times."""
+        self._iso_parts: tuple[dict[str, str], ...] = ({}, {}, {})
         self._flag_json: dict[int, str] = {}
 
     def write(self, file_enc: str, rows: Iterable[int], ids: Iterable[str],
@@ -115,28 +120,29 @@ class Spool:
         return text
 
     def _iso_column(self, times: Sequence[str]) -> list[str]:
-        """Each search time as a JSON ISO string (or null).
+        """Each search time as a JSON ISO string (or null): equal to :meth:`_iso` of each.
 
-        The two fixed-width formats (``2026-03-10T04:31:52.901Z``, ``01/25/2024, 01:27:03 PM
-        UTC``) are converted in three parts (day, hour, minutes and seconds), each looked up
-        in a small cache by slices of the text; a row whose slices the caches cannot vouch
-        for goes through :meth:`_iso`, which handles every format."""
+        The two fixed-width formats (``2026-03-10T04:31:52.901Z`` and Flock's ``01/25/2024,
+        01:27:03 PM UTC``; the first time of the list tells which to try) are converted in
+        three parts (day, hour, minutes and seconds), each looked up in a small cache of
+        that format by a slice of the text; together the parts check the whole fixed-width
+        prefix. A row whose slices do not all check goes through :meth:`_iso`."""
         if not times:
             return []
         first = times[0]
         if len(first) > 10 and first[10] == ",":
+            converters, caches = (_us_day, _us_hour, _minutes), self._us
             hour_keys = list(map(add, map(_US_HOUR, times), map(_US_HALF, times)))
             minute_keys = list(map(_US_MMSS, times))
         else:
+            converters, caches = (_iso_day, _iso_hour, _minutes), self._iso_parts
             hour_keys = list(map(_ISO_HOUR, times))
             minute_keys = list(map(_ISO_MMSS, times))
-        day_keys = list(map(_HEAD, times))
         parts = []
-        for cache, keys, convert in ((self._days, day_keys, _day_prefix),
-                                     (self._hours, hour_keys, _hour),
-                                     (self._minutes, minute_keys, _minutes)):
+        for cache, keys, convert in zip(caches, (list(map(_HEAD, times)), hour_keys,
+                                                 minute_keys), converters, strict=True):
             found: list[Any] = list(map(cache.get, keys))
-            if not all(found):  # a miss (None), or not a fixed-width time ("")
+            if not all(found):  # a miss (None), or not this fixed-width format ("")
                 if len(cache) > CACHE_LIMIT:
                     cache.clear()
                 for i in compress(range(len(times)), map(is_, found, repeat(None))):
@@ -149,26 +155,11 @@ class Spool:
                     days[i], hours[i], minutes[i] = self._iso(t), "", ""
         return list(map(add, map(add, days, hours), minutes))
 
-    def _iso(self, t: str) -> str:
-        """:func:`~lpr_lint.audit.logs.iso_time` as JSON, cached by day and by time of day."""
-        fast = fixed_width_iso(t)
-        if fast is not None:
-            return fast
-        head, sep, tail = t.partition(",")
-        if not sep:
-            when = iso_time(t)
-            return _q(when) if when else "null"
-        times = self._times
-        if len(times) > CACHE_LIMIT:
-            times.clear()
-        day = times.get(head)
-        if day is None:
-            day = times[head] = day_of(head)
-        tod = times.get(tail)
-        if tod is None:
-            when = iso_time("1/1/2000," + tail)
-            tod = times[tail] = when[10:] if when else ""
-        return f'"{day}{tod}"' if day and tod else "null"
+    @staticmethod
+    def _iso(t: str) -> str:
+        """:func:`~lpr_lint.audit.logs.iso_time` as JSON (null when unreadable)."""
+        when = iso_time(t)
+        return _q(when) if when else "null"
 
     def lines(self) -> Iterator[str]:
         """Every line written so far, from the start (call once writing is done)."""
