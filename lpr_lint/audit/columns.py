@@ -38,6 +38,9 @@ CHUNK_ROWS = 512
 PARALLEL_MIN_BYTES = 16 << 20
 """Files at least this large are parsed in a helper process."""
 PROGRESS_EVERY = 16
+POOL_LIMIT = 100_000
+"""The helper sends equal cells of the repetitive columns as one object (marshal writes a
+reference to it); it forgets them when it knows more than this many."""
 """Chunks between two readings of how far through the file reading has got."""
 _READ_ERRORS = (UnicodeDecodeError, csv.Error, OSError, EOFError, zlib.error)
 """What reading a log can raise (zlib.error: corrupt gzip data); see LogReader.failure."""
@@ -83,12 +86,13 @@ class Columns:
     through the file reading has got (0..1, None when unknown)."""
 
     def __init__(self, reader: LogReader, index: Sequence[int],
-                 parallel: bool | None = None) -> None:
+                 parallel: bool | None = None, shared: Sequence[int] = ()) -> None:
         self.reader = reader
         self.index = list(index)
         self.position: float | None = None
         self._args = [os.path.abspath(reader.path), reader.encoding,
-                      json.dumps(dict(reader.mapping or {})), json.dumps(self.index)]
+                      json.dumps(dict(reader.mapping or {})), json.dumps(self.index),
+                      json.dumps(list(shared))]
         if parallel is None:
             parallel = file_size(reader.path) >= PARALLEL_MIN_BYTES
         self.parallel = parallel
@@ -223,6 +227,8 @@ def _widen_pipe(stream: IO[bytes]) -> None:
 def _helper(argv: list[str], out: IO[bytes]) -> int:
     """The helper process: read the log and write frames (see the module docstring)."""
     path, encoding, mapping, index = argv[0], argv[1], json.loads(argv[2]), json.loads(argv[3])
+    shared = json.loads(argv[4]) if len(argv) > 4 else []
+    pool: dict[str, str] = {}
     try:
         reader = open_reader(path, encoding, mapping or None)
     except InputError as exc:
@@ -236,6 +242,10 @@ def _helper(argv: list[str], out: IO[bytes]) -> int:
             for i, (numbers, cols) in enumerate(chunks(reader, index)):
                 first = numbers.start if isinstance(numbers, range) else list(numbers)
                 position = reader.position() if not i % PROGRESS_EVERY else None
+                if len(pool) > POOL_LIMIT:
+                    pool.clear()
+                for k in shared:  # equal values as one object: sent once, hashed once
+                    cols[k] = tuple(map(pool.setdefault, cols[k], cols[k]))
                 _send(out, ("rows", first, cols, position))
         except _READ_ERRORS as exc:
             _send(out, ("error", reader.failure(exc).message))

@@ -43,6 +43,8 @@ CACHE_LIMIT = 100_000
 TOP_REQUESTERS = 50
 _READ = ("id", "org", "search_time", "reason", "case_number", "networks", "devices",
          "offense_type")
+_REPEATED = frozenset({"org", "reason", "networks", "devices", "offense_type"})
+"""Fields whose values repeat from row to row (the helper shares equal ones)."""
 _UNKNOWN = frozenset(UNKNOWN_MARKERS | {m.upper() for m in UNKNOWN_MARKERS} | {"REDACTED"})
 _BIT = {f: 1 << i for i, f in enumerate(FLAGS)}
 # Bits beyond the flags: what the gate and the declared-partner counts need.
@@ -188,7 +190,8 @@ class Auditor:
         present = [f for f in _READ if f in layout.columns]
         if "case_number" not in layout.columns and display not in self.case_not_recorded:
             self.case_not_recorded.append(display)
-        source = Columns(reader, [layout.columns[f] for f in present], parallel)
+        source = Columns(reader, [layout.columns[f] for f in present], parallel,
+                         [i for i, f in enumerate(present) if f in _REPEATED])
         digest = Digest(reader.path)
         month_all: Counter[str] = Counter()
         month_flagged: Counter[str] = Counter()
