@@ -239,7 +239,8 @@ def _helper(argv: list[str], out: IO[bytes]) -> int:
         layout = reader.layout
         _send(out, ("layout", layout.format, sorted(layout.columns.items()), layout.header))
         try:
-            for i, (numbers, cols) in enumerate(chunks(reader, index)):
+            for i, (numbers, chunk_cols) in enumerate(chunks(reader, index)):
+                cols = list(chunk_cols)
                 first = numbers.start if isinstance(numbers, range) else list(numbers)
                 position = reader.position() if not i % PROGRESS_EVERY else None
                 if len(pool) > POOL_LIMIT:
