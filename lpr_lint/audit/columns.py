@@ -2,8 +2,9 @@
 or, for a large file, in a helper process beside it, so that parsing the CSV and flagging
 the searches run on two cores at once.
 
-The helper is this module run as ``python -m lpr_lint.audit.columns PATH ENCODING MAPPING
-INDEX WIDTH`` (the last three as JSON). It opens the log with
+The helper is this module run as ``python -P -m lpr_lint.audit.columns PATH ENCODING
+MAPPING INDEX SHARED`` (the last three as JSON: the ``--map`` mapping, the columns to read,
+and which of them repeat values), from the package's parent directory. It opens the log with
 :func:`~lpr_lint.audit.logs.open_reader`, exactly as the parent did, and writes frames to
 its standard output, each a 4-byte little-endian length and a :mod:`marshal` payload (plain
 data only; both ends are the same interpreter):
@@ -38,10 +39,10 @@ CHUNK_ROWS = 512
 PARALLEL_MIN_BYTES = 16 << 20
 """Files at least this large are parsed in a helper process."""
 PROGRESS_EVERY = 16
-POOL_LIMIT = 100_000
-"""The helper sends equal cells of the repetitive columns as one object (marshal writes a
-reference to it); it forgets them when it knows more than this many."""
 """Chunks between two readings of how far through the file reading has got."""
+POOL_LIMIT = 100_000
+"""The helper sends equal cells of the ``shared`` columns as one object (marshal writes a
+reference to it); it forgets them when it knows more than this many."""
 _READ_ERRORS = (UnicodeDecodeError, csv.Error, OSError, EOFError, zlib.error)
 """What reading a log can raise (zlib.error: corrupt gzip data); see LogReader.failure."""
 
