@@ -41,8 +41,10 @@ PARALLEL_MIN_BYTES = 16 << 20
 PROGRESS_EVERY = 16
 """Chunks between two readings of how far through the file reading has got."""
 POOL_LIMIT = 100_000
+POOL_LENGTH = 1_000
 """The helper sends equal cells of the ``shared`` columns as one object (marshal writes a
-reference to it); it forgets them when it knows more than this many."""
+reference to it); it forgets them when it knows more than POOL_LIMIT, and a chunk with a
+cell longer than POOL_LENGTH is sent as it is."""
 _READ_ERRORS = (UnicodeDecodeError, csv.Error, OSError, EOFError, zlib.error)
 """What reading a log can raise (zlib.error: corrupt gzip data); see LogReader.failure."""
 
@@ -247,7 +249,8 @@ def _helper(argv: list[str], out: IO[bytes]) -> int:
                 if len(pool) > POOL_LIMIT:
                     pool.clear()
                 for k in shared:  # equal values as one object: sent once, hashed once
-                    cols[k] = tuple(map(pool.setdefault, cols[k], cols[k]))
+                    if max(map(len, cols[k])) <= POOL_LENGTH:
+                        cols[k] = tuple(map(pool.setdefault, cols[k], cols[k]))
                 _send(out, ("rows", first, cols, position))
         except _READ_ERRORS as exc:
             _send(out, ("error", reader.failure(exc).message))

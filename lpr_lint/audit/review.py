@@ -32,6 +32,7 @@ from lpr_lint.audit.columns import Columns
 from lpr_lint.audit.logs import UNKNOWN_MARKERS, LogReader, day_of, iso_time, partner_key
 from lpr_lint.audit.logs import count as _count
 from lpr_lint.audit.spool import Digest, Spool
+from lpr_lint.audit.tally import Months, Requesters
 
 FLAGS = ("immigration", "reproductive_care", "first_amendment", "federal_requester",
          "out_of_state_requester", "vague_reason", "missing_reason", "missing_case_number",
@@ -40,6 +41,8 @@ FLAGS = ("immigration", "reproductive_care", "first_amendment", "federal_request
 GATES = ("violation", "review", "never")
 DEDUPE_WINDOW = 200_000
 CACHE_LIMIT = 100_000
+CACHED_LENGTH = 1_000
+"""Caches hold at most CACHE_LIMIT entries, none keyed by a value longer than this."""
 TOP_REQUESTERS = 50
 _READ = ("id", "org", "search_time", "reason", "case_number", "networks", "devices",
          "offense_type")
@@ -99,12 +102,10 @@ class Auditor:
         self.scanned = 0
         self.excluded = 0
         self.duplicates = 0
-        self.by_month: dict[str, list[int]] = {}
-        """Month → [searches, flagged]."""
         self.masks: Counter[int] = Counter()
         """Row mask → number of rows."""
-        self._org_searches: Counter[str] = Counter()
-        self._org_flagged: Counter[str] = Counter()
+        self._requesters = Requesters(lambda org: (self._org_info.get(org) or self._org(org))[1])
+        self._months = Months(lambda key: (self._days.get(key) or day_of(key))[:7])
         self.case_not_recorded: list[str] = []
         self._org_info: dict[str, tuple[str, str | None, int, str, str]] = {}
         self._reason_info: dict[str, tuple[int, str]] = {}
@@ -142,7 +143,8 @@ class Auditor:
         enc = (f'"org":{_q(org) if org else "null"},"org_kind":{_q(kind)},'
                f'"org_state":{_q(state) if state else "null"}')
         info = (kind, state, mask, declared, enc)
-        self._org_info[org] = info
+        if len(org) <= CACHED_LENGTH:
+            self._org_info[org] = info
         return info
 
     def _reason(self, key: str, reason: str, offense: str) -> tuple[int, str]:
@@ -165,7 +167,8 @@ class Auditor:
                 mask |= _BIT["vague_reason"]
         info = (mask, json.dumps(matches, sort_keys=True, ensure_ascii=False,
                                  separators=(",", ":")))
-        self._reason_info[key] = info
+        if len(key) <= CACHED_LENGTH:
+            self._reason_info[key] = info
         return info
 
     def _bulk_bit(self, nets: str, devs: str) -> int:
@@ -195,8 +198,6 @@ class Auditor:
         source = Columns(reader, [layout.columns[f] for f in present], parallel,
                          [i for i, f in enumerate(present) if f in _REPEATED])
         digest = Digest(reader.path)
-        month_all: Counter[str] = Counter()
-        month_flagged: Counter[str] = Counter()
         scanned, dups = self.scanned, self.duplicates
         file_enc = _q(display)
         filtered = bool(self.options.since or self.options.until)
@@ -222,20 +223,14 @@ class Auditor:
                         continue
                 before = self.scanned
                 self.scanned += len(keys)
-                month_all.update(keys)
                 if progress is not None and self.scanned >> 16 != before >> 16:
                     progress(reader.path, source.position, self.scanned - scanned)
-                month_flagged.update(self._chunk(cols, numbers, keys, file_enc, display))
+                self._months.add(keys, self._chunk(cols, numbers, keys, file_enc, display))
         except BaseException:
             digest.cancel()
             raise
         finally:
             chunks.close()  # type: ignore[attr-defined]
-        for key, searched in month_all.items():
-            month = (self._days.get(key) or day_of(key))[:7] or "unknown"
-            entry = self.by_month.setdefault(month, [0, 0])
-            entry[0] += searched
-            entry[1] += month_flagged[key]
         self.files.append({"path": display, "format": layout.format,
                            "rows": self.scanned - scanned,
                            "duplicates": self.duplicates - dups, "sha256": digest.result()})
@@ -245,7 +240,6 @@ class Auditor:
         """Flag one chunk of rows (as columns); the day keys of its flagged rows."""
         size = len(keys)
         orgs = cols.get("org") or ("",) * size
-        self._org_searches.update(orgs)
         ois: list[Any] = list(map(self._org_info.get, orgs))
         if not all(ois):  # (all() is the fast test: `None in` compares each entry)
             ois = [oi or self._org(org) for oi, org in zip(ois, orgs, strict=True)]
@@ -272,8 +266,9 @@ class Auditor:
                     self._bulk.clear()
                 for i, (b, k) in enumerate(zip(bulk, bkeys, strict=True)):
                     if b < 0:
-                        bulk[i] = self._bulk[k] = self._bulk_bit(
-                            nets[i] if nets else "", devs[i] if devs else "")
+                        bulk[i] = self._bulk_bit(nets[i] if nets else "", devs[i] if devs else "")
+                        if len(k) <= 64:
+                            self._bulk[k] = bulk[i]
             mask_iter = map(or_, mask_iter, bulk)
         masks = list(mask_iter)
         self.masks.update(masks)
@@ -281,8 +276,9 @@ class Auditor:
             for i in compress(range(size), map(and_, map(_ORG_MASK, ois), repeat(_REQUESTER))):
                 self._offer(display, numbers[i], cols, i, ois[i], masks[i])
         if not any(masks):
+            self._requesters.add(orgs, ())
             return iter(())
-        self._org_flagged.update(compress(orgs, masks))
+        self._requesters.add(orgs, compress(orgs, masks))
 
         def flagged(column: Sequence[Any] | None) -> Iterator[Any]:
             return compress(repeat("") if column is None else column, masks)
@@ -325,6 +321,8 @@ class Auditor:
         days = self._days
         found: list[Any] = list(map(days.get, keys))
         if not all(found):
+            if len(days) > CACHE_LIMIT:
+                days.clear()
             for i, (day, key) in enumerate(zip(found, keys, strict=True)):
                 if day is None:
                     found[i] = days[key] = day_of(times[i])
@@ -378,26 +376,20 @@ class Auditor:
             gate == "review" and self._count(_REVIEW) > 0)
 
     def summary(self) -> dict[str, Any]:
-        states: dict[str, list[int]] = {}
-        requesters = []
-        for org, searches in self._org_searches.items():
+        requesters = self._requesters
+        top = []
+        for org, searches, flagged in requesters.top(TOP_REQUESTERS):
             kind, state = (self._org_info.get(org) or self._org(org))[:2]
-            flagged = self._org_flagged[org]
-            s = states.setdefault(state or "unknown", [0, 0])
-            s[0] += searches
-            s[1] += flagged
-            requesters.append((-searches, org, state, kind, flagged))
-        requesters.sort(key=lambda r: (r[0], r[1]))
+            top.append({"org": org or None, "org_state": state, "org_kind": kind,
+                        "searches": searches, "flagged": flagged})
         out: dict[str, Any] = {
             "flagged": sum(n for mask, n in self.masks.items() if mask),
             "by_flag": {f: self._count(_BIT[f]) for f in FLAGS},
             "by_month": {m: {"searches": v[0], "flagged": v[1]}
-                         for m, v in sorted(self.by_month.items())},
+                         for m, v in self._months.result().items()},
             "by_requester_state": {s: {"searches": v[0], "flagged": v[1]}
-                                   for s, v in sorted(states.items())},
-            "by_requester": [{"org": org or None, "org_state": state, "org_kind": kind,
-                              "searches": -neg, "flagged": flagged}
-                             for neg, org, state, kind, flagged in requesters[:TOP_REQUESTERS]],
+                                   for s, v in requesters.by_state().items()},
+            "by_requester": top,
             "violations": self._count(_VIOLATION),
             "needs_review": self._count(_REVIEW),
             "fail_on": self.options.fail_on,
@@ -408,6 +400,8 @@ class Auditor:
             "since": self.options.since,
             "until": self.options.until,
         }
+        if requesters.pruned:
+            out["by_requester_approximate"] = True  # (more than ORG_LIMIT organisations)
         if self.options.partners is not None:
             out["declared_partner"] = {"declared": self._count(_DECLARED),
                                        "undeclared": self._count(_UNDECLARED)}

@@ -116,7 +116,9 @@ class Spool:
         if len(self._numbers) > CACHE_LIMIT:
             self._numbers.clear()
         value = count(raw)
-        text = self._numbers[raw] = "null" if value is None else str(value)
+        text = "null" if value is None else str(value)
+        if len(raw) <= 64:
+            self._numbers[raw] = text
         return text
 
     def _iso_column(self, times: Sequence[str]) -> list[str]:

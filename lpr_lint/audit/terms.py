@@ -58,6 +58,9 @@ GROUPS = ("immigration", "reproductive_care", "first_amendment")
 MAX_REASON_LENGTH = 10_000
 """Longer reasons are read up to this many characters."""
 CACHE_SIZE = 200_000
+CACHED_LENGTH = 1_000
+"""Reasons (and normalised texts) longer than this are matched without the caches, so the
+caches hold at most CACHE_SIZE short strings however long the reasons of a log are."""
 
 _PLUS = re.compile(r"[+_]")
 _287G = re.compile(r"287\s*\(\s*[gG]\s*\)")
@@ -200,8 +203,10 @@ class Terms:
 
         Cached; never raises (a non-string is ``()``)."""
         try:
+            if len(reason) > CACHED_LENGTH:
+                return self._match_raw(reason)
             return self._match_cached(reason)
-        except TypeError:  # unhashable: not a string anyway
+        except TypeError:  # unhashable, or no length: not a string anyway
             return ()
 
     def vague(self, reason: str) -> bool:
@@ -209,6 +214,8 @@ class Terms:
 
         Cached; never raises (a non-string is False)."""
         try:
+            if len(reason) > CACHED_LENGTH:
+                return self._vague_raw(reason)
             return self._vague_cached(reason)
         except TypeError:
             return False
@@ -216,7 +223,8 @@ class Terms:
     def _match_raw(self, reason: object) -> tuple[TermMatch, ...]:
         if not isinstance(reason, str) or not reason:
             return ()
-        return self._match_normalised(normalise(reason))
+        cased = normalise(reason)
+        return self._read(cased) if len(cased) > CACHED_LENGTH else self._match_normalised(cased)
 
     def _read(self, cased: str) -> tuple[TermMatch, ...]:
         norm = cased.lower()
