@@ -343,11 +343,11 @@ def test_a_large_log_is_parsed_by_the_helper_process(tmp_path: Path) -> None:
 
     with open_reader(NET14) as reader:
         source = Columns(reader, [reader.layout.columns["org"]], parallel=True)
-        rows = [n for numbers, _ in source for n in numbers]
+        rows = [n for numbers, _, _ in source for n in numbers]
     assert source.mode == "helper" and rows == [2, 3, 4, 5, 6, 7, 8, 9]
     with open_reader(NET14) as reader:
         source = Columns(reader, [reader.layout.columns["org"]], parallel=False)
-        assert [n for numbers, _ in source for n in numbers] == rows
+        assert [n for numbers, _, _ in source for n in numbers] == rows
     assert source.mode == "local"
 
 

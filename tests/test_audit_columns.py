@@ -211,7 +211,8 @@ def test_a_file_broken_after_2000_rows_fails_the_same_both_ways(
 
 
 @pytest.mark.parametrize("first", ["no-python", "eof", ("layout", "flock-portal", [], True),
-                                   ("rows", 2, [], None), ("end",), ("error",), 42, None])
+                                   ("rows", 2, [], None, None), ("end",), ("error",), 42,
+                                   None])
 def test_a_helper_that_cannot_start_or_disagrees_means_reading_here(
         first: Any, monkeypatch: pytest.MonkeyPatch, generated: Files,
         helpers: SimpleNamespace) -> None:
@@ -235,14 +236,15 @@ def test_a_helper_that_cannot_start_or_disagrees_means_reading_here(
 
 def test_a_helper_that_stops_mid_frame_is_an_error(generated: Files) -> None:
     buf = io.BytesIO()
-    _send(buf, ("rows", 2, [("a",), ("t",)], 0.5))
-    _send(buf, ("rows", 3, [("b",), ("u",)], None))
+    _send(buf, ("rows", 2, [("a",), ("t",)], None, 0.5))
+    _send(buf, ("rows", 3, [("b",), ("u",)], None, None))
     helper = _Helper([])
     helper._proc = SimpleNamespace(stdout=io.BytesIO(buf.getvalue()[:-3]), poll=lambda: 3)
     with open_reader(str(generated["gen"])) as reader:
         columns = Columns(reader, GEN_INDEX, parallel=True)
         chunks = helper.chunks(columns)
-        assert next(chunks) == (range(2, 3), [("a",), ("t",)]) and columns.position == 0.5
+        assert next(chunks) == (range(2, 3), [("a",), ("t",)], None)
+        assert columns.position == 0.5
         with pytest.raises(InputError, match=r"reading stopped unexpectedly .*code 3"):
             next(chunks)
 
@@ -307,9 +309,10 @@ def test_stopping_after_the_first_chunk_leaves_no_helper(
 # --- 6. the helper's frames -----------------------------------------------------------------
 
 
-def frames(path: Path, index: list[int]) -> list[Any]:
+def frames(path: Path, index: list[int], day: int | None = None) -> list[Any]:
     out = io.BytesIO()
-    assert _helper([str(path), "utf-8", "{}", json.dumps(index)], out) == 0
+    assert _helper([str(path), "utf-8", "{}", json.dumps(index), "[]", json.dumps(day)],
+                   out) == 0
     size, found = out.tell(), []
     out.seek(0)
     while out.tell() < size:
@@ -320,11 +323,12 @@ def frames(path: Path, index: list[int]) -> list[Any]:
 def test_helper_frames_of_a_network_audit() -> None:
     with open_reader(str(NET14)) as reader:
         layout = reader.layout
-    got = frames(NET14, [layout.columns["id"], layout.columns["search_time"]])
+    got = frames(NET14, [layout.columns["id"], layout.columns["search_time"]], day=1)
     assert got[0] == ("layout", "flock-audit", sorted(layout.columns.items()), True)
     assert got[-1] == ("end",) and len(got) == 3
-    kind, first, cols, position = got[1]
+    kind, first, cols, keys, position = got[1]
     assert (kind, first) == ("rows", 2) and 0 < position <= 1  # row 2: after the header
+    assert keys == [t[:10] for t in cols[1]] and keys[0] == "01/25/2024"
     assert cols == [("a1", "a2", "a3", "a1", "a4", "a5", "a6", "a7"),
                     ("01/25/2024, 01:27:03 PM UTC", "01/26/2024, 11:05:00 AM UTC",
                      "1/5/2024, 9:15:00 PM UTC", "01/25/2024, 01:27:03 PM UTC",
@@ -340,7 +344,7 @@ def test_helper_row_numbers_skip_blank_records_across_chunks(tmp_path: Path) -> 
     (tmp_path / "b.csv").write_text("ID,Org Name,Reason,Search Time\n" + "\n".join(lines))
     got = frames(tmp_path / "b.csv", [0, 3])
     rows = [f for f in got if f[0] == "rows"]
-    assert got[-1] == ("end",) and [f[1] for f in rows[1:]] == [514, 1026]
+    assert got[-1][0] == "end" and [f[1] for f in rows[1:]] == [514, 1026]
     assert rows[0][1] == [2, 3, 4, *range(6, 514)] and rows[0][2][0][:4] == ("0", "1", "2", "3")
     assert len(rows[2][2][0]) == 77 and rows[2][2][0][-1] == "1099"  # row 1102 = 1026 + 76
 

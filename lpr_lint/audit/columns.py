@@ -3,16 +3,20 @@ or, for a large file, in a helper process beside it, so that parsing the CSV and
 the searches run on two cores at once.
 
 The helper is this module run as ``python -P -m lpr_lint.audit.columns PATH ENCODING
-MAPPING INDEX SHARED`` (the last three as JSON: the ``--map`` mapping, the columns to read,
-and which of them repeat values), from the package's parent directory. It opens the log with
+MAPPING INDEX SHARED DAY`` (the last four as JSON: the ``--map`` mapping, the columns to
+read, which of them repeat values, which is the search time), from the package's parent
+directory. It opens the log with
 :func:`~lpr_lint.audit.logs.open_reader`, exactly as the parent did, and writes frames to
 its standard output, each a 4-byte little-endian length and a :mod:`marshal` payload (plain
 data only; both ends are the same interpreter):
 
 * ``("layout", format, [[field, column], ...], header)``, first;
-* ``("rows", first_number | [numbers], [column, ...], position | None)``, one per chunk;
+* ``("rows", first_number | [numbers], [column, ...], [day key, ...] | None,
+  position | None)``, one per chunk;
 * ``("error", message)``: the one-line reading error, the same as in this process;
 * ``("end",)``.
+
+Either way the file's SHA-256 is computed by a thread of this process meanwhile.
 
 A helper that cannot start, or stops before its first frame, means reading in this
 process instead; one that stops later is an error (nothing is ever silently skipped).
@@ -21,10 +25,12 @@ process instead; one that stops later is an error (nothing is ever silently skip
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import marshal
 import os
 import sys
+import threading
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
@@ -48,8 +54,9 @@ cell longer than POOL_LENGTH is sent as it is."""
 _READ_ERRORS = (UnicodeDecodeError, csv.Error, OSError, EOFError, zlib.error)
 """What reading a log can raise (zlib.error: corrupt gzip data); see LogReader.failure."""
 
-Chunk = tuple[Sequence[int], Sequence[tuple[str, ...]]]
-"""Spreadsheet row numbers, and one tuple of cells per requested column."""
+Chunk = tuple[Sequence[int], Sequence[tuple[str, ...]], Sequence[str] | None]
+"""Spreadsheet row numbers, one tuple of cells per requested column, and the day keys."""
+_HEAD = itemgetter(slice(0, 10))
 
 
 def padded(numbers: Iterable[int], records: Iterable[list[str]],
@@ -67,8 +74,11 @@ def padded(numbers: Iterable[int], records: Iterable[list[str]],
     return kept_numbers, kept
 
 
-def chunks(reader: LogReader, index: Sequence[int]) -> Iterator[Chunk]:
-    """The records of ``reader`` as columns ``index`` (blank records skipped).
+def chunks(reader: LogReader, index: Sequence[int],
+           day: int | None = None) -> Iterator[Chunk]:
+    """The records of ``reader`` as columns ``index`` (blank records skipped), and when
+    ``day`` is given (a position in ``index``), that column's first 10 characters: the key
+    searches are counted by.
 
     Reading errors propagate as they are (see :meth:`LogReader.failure`)."""
     get = itemgetter(*index, index[0])  # a spare column: a tuple even for one field
@@ -81,21 +91,25 @@ def chunks(reader: LogReader, index: Sequence[int]) -> Iterator[Chunk]:
             numbers, chunk = padded(numbers, chunk, width)
             if not chunk:
                 continue
-        yield numbers, list(zip(*map(get, chunk), strict=True))[:-1]
+        cols = list(zip(*map(get, chunk), strict=True))[:-1]
+        yield numbers, cols, None if day is None else list(map(_HEAD, cols[day]))
 
 
 class Columns:
     """The column chunks of one open log; iterate once. :attr:`position` tells how far
     through the file reading has got (0..1, None when unknown)."""
 
-    def __init__(self, reader: LogReader, index: Sequence[int],
-                 parallel: bool | None = None, shared: Sequence[int] = ()) -> None:
+    def __init__(self, reader: LogReader, index: Sequence[int], parallel: bool | None = None,
+                 shared: Sequence[int] = (), day: int | None = None) -> None:
         self.reader = reader
         self.index = list(index)
+        self.day = day
         self.position: float | None = None
+        self.sha256: str | None = None
+        """The file's SHA-256 (hex), once every chunk was read (None if it could not be)."""
         self._args = [os.path.abspath(reader.path), reader.encoding,
                       json.dumps(dict(reader.mapping or {})), json.dumps(self.index),
-                      json.dumps(list(shared))]
+                      json.dumps(list(shared)), json.dumps(day)]
         if parallel is None:
             parallel = file_size(reader.path) >= PARALLEL_MIN_BYTES
         self.parallel = parallel
@@ -103,22 +117,30 @@ class Columns:
         """How the records were read: "helper" (a helper process) or "local"."""
 
     def __iter__(self) -> Iterator[Chunk]:
-        if self.parallel:
-            helper = _Helper(self._args)
-            try:
-                if helper.start(self.reader):
-                    self.mode = "helper"
-                    yield from helper.chunks(self)
-                    return
-            finally:
-                helper.stop()
-        yield from self._local()
+        digest = Digest(self.reader.path)  # a thread beside the reading, in either mode
+        try:
+            yield from self._helper() if self.parallel else ()
+            if self.mode != "helper":
+                yield from self._local()
+        except BaseException:  # an error, closed early, or interrupted
+            digest.cancel()
+            raise
+        self.sha256 = digest.result()
+
+    def _helper(self) -> Iterator[Chunk]:
+        helper = _Helper(self._args)
+        try:
+            if helper.start(self.reader):
+                self.mode = "helper"
+                yield from helper.chunks(self)
+        finally:
+            helper.stop()
 
     def _local(self) -> Iterator[Chunk]:
         reader = self.reader
         self.mode = "local"
         try:
-            for i, chunk in enumerate(chunks(reader, self.index)):
+            for i, chunk in enumerate(chunks(reader, self.index, self.day)):
                 if not i % PROGRESS_EVERY:
                     self.position = reader.position()
                 yield chunk
@@ -169,12 +191,12 @@ class _Helper:
                                  ) from None
             kind = frame[0]
             if kind == "rows":
-                _, numbers, cols, position = frame
+                _, numbers, cols, keys, position = frame
                 if position is not None:
                     columns.position = position
                 if isinstance(numbers, int):
                     numbers = range(numbers, numbers + len(cols[0]))
-                yield numbers, cols
+                yield numbers, cols, keys
             elif kind == "end":
                 return
             else:
@@ -230,7 +252,7 @@ def _widen_pipe(stream: IO[bytes]) -> None:
 def _helper(argv: list[str], out: IO[bytes]) -> int:
     """The helper process: read the log and write frames (see the module docstring)."""
     path, encoding, mapping, index = argv[0], argv[1], json.loads(argv[2]), json.loads(argv[3])
-    shared = json.loads(argv[4]) if len(argv) > 4 else []
+    shared, day = json.loads(argv[4]), json.loads(argv[5])
     pool: dict[str, str] = {}
     try:
         reader = open_reader(path, encoding, mapping or None)
@@ -242,7 +264,7 @@ def _helper(argv: list[str], out: IO[bytes]) -> int:
         layout = reader.layout
         _send(out, ("layout", layout.format, sorted(layout.columns.items()), layout.header))
         try:
-            for i, (numbers, chunk_cols) in enumerate(chunks(reader, index)):
+            for i, (numbers, chunk_cols, keys) in enumerate(chunks(reader, index, day)):
                 cols = list(chunk_cols)
                 first = numbers.start if isinstance(numbers, range) else list(numbers)
                 position = reader.position() if not i % PROGRESS_EVERY else None
@@ -251,12 +273,47 @@ def _helper(argv: list[str], out: IO[bytes]) -> int:
                 for k in shared:  # equal values as one object: sent once, hashed once
                     if max(map(len, cols[k])) <= POOL_LENGTH:
                         cols[k] = tuple(map(pool.setdefault, cols[k], cols[k]))
-                _send(out, ("rows", first, cols, position))
+                if keys is not None:
+                    keys = list(map(pool.setdefault, keys, keys))
+                _send(out, ("rows", first, cols, keys, position))
         except _READ_ERRORS as exc:
             _send(out, ("error", reader.failure(exc).message))
             return 0
     _send(out, ("end",))
     return 0
+
+
+class Digest:
+    """The SHA-256 of a file, computed in a background thread (hashlib and file reads
+    release the GIL, so it runs beside the scan on another core)."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._value: str | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="lpr-lint-sha256", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        digest = hashlib.sha256()
+        try:
+            with open(self._path, "rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    if self._stop.is_set():
+                        return
+                    digest.update(chunk)
+        except OSError:
+            return
+        self._value = digest.hexdigest()
+
+    def result(self) -> str | None:
+        """The hex digest (None when the file could not be read), once it is done."""
+        self._thread.join()
+        return self._value
+
+    def cancel(self) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 if __name__ == "__main__":  # pragma: no cover - run as the helper process

@@ -31,7 +31,7 @@ from typing import Any
 from lpr_lint.audit.columns import Columns
 from lpr_lint.audit.logs import UNKNOWN_MARKERS, LogReader, day_of, iso_time, partner_key
 from lpr_lint.audit.logs import count as _count
-from lpr_lint.audit.spool import Digest, Spool
+from lpr_lint.audit.spool import Spool
 from lpr_lint.audit.tally import Months, Requesters
 
 FLAGS = ("immigration", "reproductive_care", "first_amendment", "federal_requester",
@@ -55,7 +55,6 @@ _BIT = {f: 1 << i for i, f in enumerate(FLAGS)}
 # Bits beyond the flags: what the gate and the declared-partner counts need.
 _VIOLATION, _REVIEW, _DECLARED, _UNDECLARED = (1 << len(FLAGS) + i for i in range(4))
 _REQUESTER = _BIT["federal_requester"] | _BIT["out_of_state_requester"]
-_HEAD = itemgetter(slice(0, 10))
 _MASK = itemgetter(0)
 _ORG_MASK = itemgetter(2)
 
@@ -196,17 +195,17 @@ class Auditor:
         if "case_number" not in layout.columns and display not in self.case_not_recorded:
             self.case_not_recorded.append(display)
         source = Columns(reader, [layout.columns[f] for f in present], parallel,
-                         [i for i, f in enumerate(present) if f in _REPEATED])
-        digest = Digest(reader.path)
+                         [i for i, f in enumerate(present) if f in _REPEATED],
+                         present.index("search_time") if "search_time" in present else None)
         scanned, dups = self.scanned, self.duplicates
         file_enc = _q(display)
         filtered = bool(self.options.since or self.options.until)
         chunks = iter(source)
         try:
-            for numbers, columns in chunks:
+            for numbers, columns, day_keys in chunks:
                 cols = dict(zip(present, columns, strict=True))
                 keep = self._dedupe(cols["id"]) if "id" in cols else None
-                keys = list(map(_HEAD, cols.get("search_time") or repeat("", len(numbers))))
+                keys = [""] * len(numbers) if day_keys is None else day_keys
                 if filtered:
                     in_range = self._in_range(keys, cols.get("search_time") or keys)
                     if keep is None:
@@ -226,17 +225,14 @@ class Auditor:
                 if progress is not None and self.scanned >> 16 != before >> 16:
                     progress(reader.path, source.position, self.scanned - scanned)
                 self._months.add(keys, self._chunk(cols, numbers, keys, file_enc, display))
-        except BaseException:
-            digest.cancel()
-            raise
         finally:
             chunks.close()  # type: ignore[attr-defined]
         self.files.append({"path": display, "format": layout.format,
                            "rows": self.scanned - scanned,
-                           "duplicates": self.duplicates - dups, "sha256": digest.result()})
+                           "duplicates": self.duplicates - dups, "sha256": source.sha256})
 
     def _chunk(self, cols: dict[str, tuple[str, ...]], numbers: Sequence[int],
-               keys: list[str], file_enc: str, display: str) -> Iterator[str]:
+               keys: Sequence[str], file_enc: str, display: str) -> Iterator[str]:
         """Flag one chunk of rows (as columns); the day keys of its flagged rows."""
         size = len(keys)
         orgs = cols.get("org") or ("",) * size
@@ -315,7 +311,7 @@ class Auditor:
             keep.append(True)
         return keep
 
-    def _in_range(self, keys: list[str], times: Sequence[str]) -> list[bool]:
+    def _in_range(self, keys: Sequence[str], times: Sequence[str]) -> list[bool]:
         """Which rows fall within --since/--until (their day cached by the first 10
         characters of the time)."""
         days = self._days

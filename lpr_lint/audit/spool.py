@@ -1,5 +1,4 @@
-"""Helpers of the audit scan that sit outside its logic: the spool of flagged rows (JSON
-lines in an anonymous temporary file) and the input file's SHA-256, computed in a thread.
+"""The spool of flagged rows: JSON lines in an anonymous temporary file.
 
 Every flagged row is one JSON object with sorted keys on one line; the JSON report indents
 these lines as they are, and the other reports parse them back, one at a time, so a report
@@ -8,11 +7,9 @@ never holds every flagged row in memory.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import tempfile
-import threading
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import compress, repeat
 from json.encoder import encode_basestring as _q
@@ -179,37 +176,3 @@ class Spool:
 
     def close(self) -> None:
         self._fh.close()
-
-
-class Digest:
-    """The SHA-256 of a file, computed in a background thread (hashlib and file reads
-    release the GIL, so it runs beside the scan on another core)."""
-
-    def __init__(self, path: str) -> None:
-        self._path = path
-        self._value: str | None = None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="lpr-lint-sha256", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        digest = hashlib.sha256()
-        try:
-            with open(self._path, "rb") as fh:
-                while chunk := fh.read(1 << 20):
-                    if self._stop.is_set():
-                        return
-                    digest.update(chunk)
-        except OSError:
-            return
-        self._value = digest.hexdigest()
-
-    def result(self) -> str | None:
-        """The hex digest (None when the file could not be read), once it is done."""
-        self._thread.join()
-        return self._value
-
-    def cancel(self) -> None:
-        self._stop.set()
-        self._thread.join()
-
