@@ -359,3 +359,34 @@ def test_corrupt_gzip_data_near_the_header_is_an_input_error(tmp_path: Path) -> 
     result = runner.invoke(app, ["audit", str(path), "--agency-state", "CT"])
     assert result.exit_code == 3, result.output
     assert str(path) in result.output and "internal error" not in result.output
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "latin-1", None])
+def test_json_report_is_the_same_text_whatever_the_stream(encoding: str | None) -> None:
+    """The flagged rows are copied byte for byte into a UTF-8 stream's buffer, and as text
+    into any other stream: the report reads the same."""
+    from lpr_lint.audit.logs import open_reader
+    from lpr_lint.audit.reports import RENDERERS
+    from lpr_lint.audit.review import Auditor, Options
+
+    auditor = Auditor(Options(agency_state="CT"))
+    try:
+        with open_reader(NET14) as reader:
+            auditor.scan(reader, "net14.csv")
+        reference = io.StringIO()
+        RENDERERS["json"](auditor, reference)
+        if encoding is None:
+            again = io.StringIO()
+            RENDERERS["json"](auditor, again)
+            text = again.getvalue()
+        else:
+            raw = io.BytesIO()
+            stream = io.TextIOWrapper(raw, encoding=encoding, newline="")
+            RENDERERS["json"](auditor, stream)
+            stream.flush()
+            text = raw.getvalue().decode(encoding)
+        assert text == reference.getvalue()
+        rows = json.loads(text)["flagged"]
+        assert len(rows) == 5 and rows[0]["id"] == "a1"
+    finally:
+        auditor.close()

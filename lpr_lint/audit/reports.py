@@ -41,14 +41,7 @@ def _indent(value: Any) -> str:
 def write_json(auditor: Auditor, out: IO[str]) -> None:
     """``{files, flagged, [sample], searches_scanned, summary}``, keys sorted."""
     out.write('{\n  "files": ' + _indent(auditor.files) + ',\n  "flagged": [')
-    # Each spooled line is one row's JSON (no raw newline inside): its line end becomes
-    # the separator, in bulk, block by block; the last separator is held back.
-    sep, held, first = ",\n    ", "", True
-    for block in auditor.flagged_blocks():
-        text = held + block.replace("\n", sep)
-        out.write(("\n    " if first else "") + text[:-len(sep)])
-        held, first = text[-len(sep):], False
-    out.write("]" if first else "\n  ]")
+    out.write("\n  ]" if auditor.write_flagged(out) else "]")
     sample = auditor.sample()
     if sample is not None:
         out.write(',\n  "sample": ' + _indent(sample))

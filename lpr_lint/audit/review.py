@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from itertools import compress, repeat
 from json.encoder import encode_basestring as _q
 from operator import add, and_, gt, itemgetter, or_
-from typing import Any
+from typing import IO, Any
 
 from lpr_lint.audit.columns import Columns
 from lpr_lint.audit.logs import UNKNOWN_MARKERS, LogReader, day_of, iso_time, partner_key
@@ -348,12 +348,13 @@ class Auditor:
     # --- results ----------------------------------------------------------------------------
 
     def flagged_lines(self) -> Iterator[str]:
-        """Each flagged row as a JSON line (keys sorted), in file/row order."""
+        """Each flagged row as JSON (keys sorted, one line), in file/row order."""
         return self._spool.lines()
 
-    def flagged_blocks(self) -> Iterator[str]:
-        """:meth:`flagged_lines` concatenated, in blocks that may end inside a line."""
-        return self._spool.blocks()
+    def write_flagged(self, out: IO[str]) -> bool:
+        """The flagged rows as the items of an indented JSON array (see
+        :meth:`Spool.copy_to`); False when there are none."""
+        return self._spool.copy_to(out)
 
     def flagged(self) -> Iterator[dict[str, Any]]:
         for line in self.flagged_lines():

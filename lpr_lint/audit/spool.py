@@ -1,4 +1,5 @@
-"""The spool of flagged rows: JSON lines in an anonymous temporary file.
+"""The spool of flagged rows in an anonymous temporary file: each row's JSON object on one
+line, stored after ``,\n    `` so that the JSON report copies the file as it is.
 
 Every flagged row is one JSON object with sorted keys on one line; the JSON report indents
 these lines as they are, and the other reports parse them back, one at a time, so a report
@@ -7,14 +8,17 @@ never holds every flagged row in memory.
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import re
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import compress, repeat
 from json.encoder import encode_basestring as _q
 from operator import add, is_, itemgetter
-from typing import Any
+from typing import IO, Any
 
 from lpr_lint.audit.logs import count, iso_time
 
@@ -87,13 +91,13 @@ class Spool:
         num, num_of = self._numbers, self._number
         flags, flags_of = self._flag_json, self._flags_of
         self._fh.write("".join([
-            f'{{"case_number":{"null" if case is None else _q(case)},'
+            f',\n    {{"case_number":{"null" if case is None else _q(case)},'
             f'"declared_partner":{oi[3]},"devices":{num.get(d) or num_of(d)},'
             f'"file":{file_enc},"flags":{flags.get(m) or flags_of(m)},'
             f'"id":{_q(rid) if rid else "null"},"matches":{ri[1]},'
             f'"networks":{num.get(nt) or num_of(nt)},'
             f'"offense_type":{_q(off) if off else "null"},{oi[4]},"reason":{_q(reason)},'
-            f'"row":{n},"search_time":{t}}}\n'
+            f'"row":{n},"search_time":{t}}}'
             for n, rid, case, nt, d, t, reason, off, oi, ri, m in zip(
                 rows, ids, cases, networks, devices, self._iso_column(times), reasons,
                 offenses, orgs, reasons_info, masks, strict=False)]))
@@ -161,18 +165,35 @@ class Spool:
         return _q(when) if when else "null"
 
     def lines(self) -> Iterator[str]:
-        """Every line written so far, from the start (call once writing is done)."""
+        """Every row written so far, as its JSON text, in order."""
         self._fh.flush()
         self._fh.seek(0)
-        yield from self._fh
+        for line in self._fh:
+            record = line.strip().rstrip(",")
+            if record:
+                yield record
 
-    def blocks(self, size: int = 1 << 20) -> Iterator[str]:
-        """Everything written so far, from the start, in blocks of about ``size``
-        characters (a block may end inside a line)."""
+    def copy_to(self, out: IO[str]) -> bool:
+        """Write every row to ``out`` as the items of a JSON array indented by 4 (the
+        first preceded by a newline, the others by a comma and a newline); False when
+        there are none. Bytes are copied as they are when ``out`` is UTF-8 text over a
+        binary buffer."""
         self._fh.flush()
-        self._fh.seek(0)
-        while block := self._fh.read(size):
-            yield block
+        raw: Any = self._fh.buffer
+        if raw.seek(0, os.SEEK_END) == 0:
+            return False
+        raw.seek(1)  # the rows are stored each after ",\n    ": the first comma is not wanted
+        target = getattr(out, "buffer", None)
+        encoding = str(getattr(out, "encoding", "") or "").lower().replace("-", "")
+        if target is not None and encoding in ("utf8", "utf8sig"):
+            out.flush()
+            shutil.copyfileobj(raw, target, 1 << 20)
+            target.flush()
+        else:
+            text = io.TextIOWrapper(raw, encoding="utf-8")
+            shutil.copyfileobj(text, out, 1 << 20)
+            text.detach()
+        return True
 
     def close(self) -> None:
         self._fh.close()
