@@ -390,3 +390,14 @@ def test_json_report_is_the_same_text_whatever_the_stream(encoding: str | None) 
         assert len(rows) == 5 and rows[0]["id"] == "a1"
     finally:
         auditor.close()
+
+
+def test_the_helper_is_not_used_on_a_single_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lpr_lint.audit import columns
+    from lpr_lint.audit.logs import open_reader
+
+    monkeypatch.setattr(columns, "PARALLEL_MIN_BYTES", 0)
+    with open_reader(NET14) as reader:
+        assert columns.Columns(reader, [0]).parallel is (columns._cores() > 1)
+        monkeypatch.setattr(columns, "_cores", lambda: 1)
+        assert columns.Columns(reader, [0]).parallel is False

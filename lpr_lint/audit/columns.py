@@ -43,7 +43,7 @@ from lpr_lint.errors import InputError
 CHUNK_ROWS = 512
 """Records per chunk (small enough to stay in the CPU cache while it is processed)."""
 PARALLEL_MIN_BYTES = 16 << 20
-"""Files at least this large are parsed in a helper process."""
+"""Files at least this large are parsed in a helper process (when there are two cores)."""
 PROGRESS_EVERY = 16
 """Chunks between two readings of how far through the file reading has got."""
 POOL_LIMIT = 100_000
@@ -57,6 +57,14 @@ _READ_ERRORS = (UnicodeDecodeError, csv.Error, OSError, EOFError, zlib.error)
 Chunk = tuple[Sequence[int], Sequence[tuple[str, ...]], Sequence[str] | None]
 """Spreadsheet row numbers, one tuple of cells per requested column, and the day keys."""
 _HEAD = itemgetter(slice(0, 10))
+
+
+def _cores() -> int:
+    """The CPU cores this process may run on (a helper on one core only adds work)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
 def padded(numbers: Iterable[int], records: Iterable[list[str]],
@@ -111,7 +119,7 @@ class Columns:
                       json.dumps(dict(reader.mapping or {})), json.dumps(self.index),
                       json.dumps(list(shared)), json.dumps(day)]
         if parallel is None:
-            parallel = file_size(reader.path) >= PARALLEL_MIN_BYTES
+            parallel = file_size(reader.path) >= PARALLEL_MIN_BYTES and _cores() > 1
         self.parallel = parallel
         self.mode = ""
         """How the records were read: "helper" (a helper process) or "local"."""
