@@ -13,9 +13,11 @@ from typing import Any
 import pytest
 
 from lpr_lint.audit import tally
+from lpr_lint.audit.cache import KEY_LENGTH as CACHED_LENGTH
+from lpr_lint.audit.cache import Cache
 from lpr_lint.audit.logs import open_reader
 from lpr_lint.audit.reports import RENDERERS
-from lpr_lint.audit.review import CACHED_LENGTH, Auditor, Options
+from lpr_lint.audit.review import Auditor, Options
 from lpr_lint.audit.tally import Months, Requesters
 from lpr_lint.audit.terms import Terms, normalise
 
@@ -121,3 +123,11 @@ def test_long_reasons_are_matched_without_growing_the_caches(tmp_path: Path) -> 
         assert all(len(k) <= CACHED_LENGTH for k in auditor._org_info)
     finally:
         auditor.close()
+
+
+def test_the_cache_forgets_when_full_and_never_keeps_long_keys() -> None:
+    cache: Cache[int] = Cache(limit=3, key_length=5)
+    assert [cache.put(k, i) for i, k in enumerate("abc")] == [0, 1, 2] and len(cache) == 3
+    assert cache.put("d", 3) == 3 and dict(cache) == {"d": 3}  # full: forgot the rest
+    assert cache.put("toolong", 4) == 4 and "toolong" not in cache and len(cache) == 1
+    assert list(map(cache.get, ["d", "x"])) == [3, None]

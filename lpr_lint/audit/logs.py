@@ -169,7 +169,7 @@ class LogReader:
         return (2 if self.layout.header else 1), self._reader
 
     def failure(self, exc: Exception) -> InputError:
-        """The one-line error for a reading failure raised while iterating :meth:`rows`."""
+        """The one-line error for a reading failure raised while iterating :meth:`records`."""
         line = getattr(self._reader, "line_num", None)
         where = f"line {line}: " if line else ""
         if isinstance(exc, UnicodeDecodeError):

@@ -28,6 +28,7 @@ from json.encoder import encode_basestring as _q
 from operator import add, and_, gt, itemgetter, or_
 from typing import IO, Any
 
+from lpr_lint.audit.cache import Cache
 from lpr_lint.audit.columns import Columns
 from lpr_lint.audit.logs import UNKNOWN_MARKERS, LogReader, day_of, iso_time, partner_key
 from lpr_lint.audit.logs import count as _count
@@ -40,9 +41,6 @@ FLAGS = ("immigration", "reproductive_care", "first_amendment", "federal_request
 """Every flag code, in report order (flag ``i`` is bit ``1 << i`` of a row's mask)."""
 GATES = ("violation", "review", "never")
 DEDUPE_WINDOW = 200_000
-CACHE_LIMIT = 100_000
-CACHED_LENGTH = 1_000
-"""Caches hold at most CACHE_LIMIT entries, none keyed by a value longer than this."""
 TOP_REQUESTERS = 50
 _READ = ("id", "org", "search_time", "reason", "case_number", "networks", "devices",
          "offense_type")
@@ -106,9 +104,9 @@ class Auditor:
         self._requesters = Requesters(lambda org: (self._org_info.get(org) or self._org(org))[1])
         self._months = Months(lambda key: (self._days.get(key) or day_of(key))[:7])
         self.case_not_recorded: list[str] = []
-        self._org_info: dict[str, tuple[str, str | None, int, str, str]] = {}
-        self._reason_info: dict[str, tuple[int, str]] = {}
-        self._bulk: dict[str, int] = {}
+        self._org_info: Cache[tuple[str, str | None, int, str, str]] = Cache()
+        self._reason_info: Cache[tuple[int, str]] = Cache()
+        self._bulk: Cache[int] = Cache(key_length=64)
         self._missing_case = dict.fromkeys((*_UNKNOWN, ""), _BIT["missing_case_number"])
         self._reservoir: list[dict[str, Any]] = []
         self._candidates = 0
@@ -118,14 +116,12 @@ class Auditor:
         self._seen_before: set[int] = set()
         self._no_id = frozenset(map(hash, (*_UNKNOWN, "")))
         self._since, self._until = options.since or "", options.until or "9999"
-        self._days: dict[str, str] = {}
+        self._days: Cache[str] = Cache()
 
     # --- per organisation, reason and count (cached) -----------------------------------
 
     def _org(self, org: str) -> tuple[str, str | None, int, str, str]:
         """(kind, state, mask, declared_partner JSON, JSON of org/org_kind/org_state)."""
-        if len(self._org_info) > CACHE_LIMIT:
-            self._org_info.clear()
         name = org.strip()
         cls = self._classify(name) if name and name not in _UNKNOWN else None
         kind = cls.kind if cls else "unknown"
@@ -141,15 +137,10 @@ class Auditor:
             mask |= _DECLARED if declared == "true" else _UNDECLARED
         enc = (f'"org":{_q(org) if org else "null"},"org_kind":{_q(kind)},'
                f'"org_state":{_q(state) if state else "null"}')
-        info = (kind, state, mask, declared, enc)
-        if len(org) <= CACHED_LENGTH:
-            self._org_info[org] = info
-        return info
+        return self._org_info.put(org, (kind, state, mask, declared, enc))
 
     def _reason(self, key: str, reason: str, offense: str) -> tuple[int, str]:
         """(mask, matches JSON) for one reason (+ offense type)."""
-        if len(self._reason_info) > CACHE_LIMIT:
-            self._reason_info.clear()
         parts = [p.strip() for p in (offense, reason) if p.strip()]
         known = [p for p in parts if p not in _UNKNOWN and p.lower() not in UNKNOWN_MARKERS]
         mask = 0
@@ -164,11 +155,8 @@ class Auditor:
             matches = [{"group": m.group, "term": m.term, "verdict": m.verdict} for m in found]
             if self._terms.vague(text):
                 mask |= _BIT["vague_reason"]
-        info = (mask, json.dumps(matches, sort_keys=True, ensure_ascii=False,
-                                 separators=(",", ":")))
-        if len(key) <= CACHED_LENGTH:
-            self._reason_info[key] = info
-        return info
+        return self._reason_info.put(key, (mask, json.dumps(
+            matches, sort_keys=True, ensure_ascii=False, separators=(",", ":"))))
 
     def _bulk_bit(self, nets: str, devs: str) -> int:
         cn, cd = _count(nets), _count(devs)
@@ -258,13 +246,10 @@ class Auditor:
                 map(add, nets or repeat(""), map(add, repeat("|"), devs)))
             bulk = list(map(self._bulk.get, bkeys, repeat(-1)))
             if -1 in bulk:
-                if len(self._bulk) > CACHE_LIMIT:
-                    self._bulk.clear()
                 for i, (b, k) in enumerate(zip(bulk, bkeys, strict=True)):
                     if b < 0:
-                        bulk[i] = self._bulk_bit(nets[i] if nets else "", devs[i] if devs else "")
-                        if len(k) <= 64:
-                            self._bulk[k] = bulk[i]
+                        bulk[i] = self._bulk.put(k, self._bulk_bit(nets[i] if nets else "",
+                                                                   devs[i] if devs else ""))
             mask_iter = map(or_, mask_iter, bulk)
         masks = list(mask_iter)
         self.masks.update(masks)
@@ -317,11 +302,9 @@ class Auditor:
         days = self._days
         found: list[Any] = list(map(days.get, keys))
         if not all(found):
-            if len(days) > CACHE_LIMIT:
-                days.clear()
             for i, (day, key) in enumerate(zip(found, keys, strict=True)):
                 if day is None:
-                    found[i] = days[key] = day_of(times[i])
+                    found[i] = days.put(key, day_of(times[i]))
         since, until = self._since, self._until
         return [bool(d) and since <= d <= until for d in found]
 

@@ -20,10 +20,9 @@ from json.encoder import encode_basestring as _q
 from operator import add, is_, itemgetter
 from typing import IO, Any
 
+from lpr_lint.audit.cache import Cache
 from lpr_lint.audit.logs import count, iso_time
 
-CACHE_LIMIT = 100_000
-"""Caches (counts, times, flag lists) are cleared when they grow past this many entries."""
 _HEAD = itemgetter(slice(0, 10))
 _ISO_HOUR = itemgetter(slice(10, 14))  # "T04:" of 2026-03-10T04:31:52
 _ISO_MMSS = itemgetter(slice(14, 19))  # "31:52"
@@ -71,11 +70,12 @@ class Spool:
     def __init__(self, flags: Sequence[str]) -> None:
         self._flags = tuple(flags)
         self._fh = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
-        self._numbers: dict[str, str] = {}
-        self._us: tuple[dict[str, str], ...] = ({}, {}, {})
+        self._numbers: Cache[str] = Cache(key_length=64)
+        self._us: tuple[Cache[str], ...] = (Cache(), Cache(), Cache())
         """Day, hour and minutes caches of Flock (US) times; _iso_parts: of ISO times."""
-        self._iso_parts: tuple[dict[str, str], ...] = ({}, {}, {})
+        self._iso_parts: tuple[Cache[str], ...] = (Cache(), Cache(), Cache())
         self._flag_json: dict[int, str] = {}
+        """Flag mask → JSON list (at most 2 ** len(flags) entries)."""
 
     def write(self, file_enc: str, rows: Iterable[int], ids: Iterable[str],
               cases: Iterable[str | None], networks: Iterable[str], devices: Iterable[str],
@@ -107,20 +107,13 @@ class Spool:
         return [f for i, f in enumerate(self._flags) if mask >> i & 1]
 
     def _flags_of(self, mask: int) -> str:
-        if len(self._flag_json) > CACHE_LIMIT:
-            self._flag_json.clear()
         text = self._flag_json[mask] = json.dumps(self.flag_names(mask), separators=(",", ":"))
         return text
 
     def _number(self, raw: str) -> str:
         """A count cell as a JSON number (or null), cached."""
-        if len(self._numbers) > CACHE_LIMIT:
-            self._numbers.clear()
         value = count(raw)
-        text = "null" if value is None else str(value)
-        if len(raw) <= 64:
-            self._numbers[raw] = text
-        return text
+        return self._numbers.put(raw, "null" if value is None else str(value))
 
     def _iso_column(self, times: Sequence[str]) -> list[str]:
         """Each search time as a JSON ISO string (or null): equal to :meth:`_iso` of each.
@@ -146,10 +139,8 @@ class Spool:
                                                  minute_keys), converters, strict=True):
             found: list[Any] = list(map(cache.get, keys))
             if not all(found):  # a miss (None), or not this fixed-width format ("")
-                if len(cache) > CACHE_LIMIT:
-                    cache.clear()
                 for i in compress(range(len(times)), map(is_, found, repeat(None))):
-                    found[i] = cache[keys[i]] = convert(keys[i])
+                    found[i] = cache.put(keys[i], convert(keys[i]))
             parts.append(found)
         days, hours, minutes = parts
         if not (all(days) and all(hours) and all(minutes)):

@@ -51,6 +51,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lpr_lint import resources
+from lpr_lint.audit.cache import KEY_LENGTH
 from lpr_lint.errors import BaselineError
 
 GROUPS = ("immigration", "reproductive_care", "first_amendment")
@@ -58,7 +59,7 @@ GROUPS = ("immigration", "reproductive_care", "first_amendment")
 MAX_REASON_LENGTH = 10_000
 """Longer reasons are read up to this many characters."""
 CACHE_SIZE = 200_000
-CACHED_LENGTH = 1_000
+CACHED_LENGTH = KEY_LENGTH
 """Reasons (and normalised texts) longer than this are matched without the caches, so the
 caches hold at most CACHE_SIZE short strings however long the reasons of a log are."""
 
