@@ -40,9 +40,10 @@ def init(
 ) -> None:
     """Write a starter config, an empty waivers file, a pre-commit config and a GitHub workflow.
 
-    Existing files are never overwritten.
+    Existing files are never overwritten. Prints the next steps (placeholders to fill in, the
+    first approval, installing the pre-commit and pre-push hooks).
     """
-    from lpr_lint.init import STARTER_FILES
+    from lpr_lint.init import NEXT_STEPS, STARTER_FILES
 
     for rel, content in STARTER_FILES:
         path = os.path.join(directory, rel)
@@ -57,3 +58,9 @@ def init(
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(content)
         typer.echo(f"created  {path}")
+    typer.echo("\nNext steps:")
+    for number, step in enumerate(NEXT_STEPS, start=1):
+        first, *rest = step.splitlines()
+        typer.echo(f"  {number}. {first}")
+        for line in rest:
+            typer.echo(f"     {line}")

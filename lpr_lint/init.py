@@ -32,29 +32,41 @@ WAIVERS = """\
 waivers: []
 """
 
-PRE_COMMIT = """\
-# pre-commit hooks for LPR exports (install lpr-lint first: pip install lpr-lint).
+REPOSITORY = "https://github.com/OWNER/lpr-lint"
+REV = "REV"
+FILL_IN = "FILL IN: the repository that holds your copy of lpr-lint and a tag or commit"
+"""The placeholders ``init`` writes and the comment that marks them. lpr-lint is installed from
+its repository, never by name from a package index (the name is not published there, and
+anyone could register it)."""
+
+PRE_COMMIT = f"""\
+# pre-commit hooks for LPR exports. pre-commit installs lpr-lint itself from the repository
+# below; there is nothing to pip install.
+# {FILL_IN}
+# (replace OWNER and REV below; REV is a tag, or better a full commit hash).
+#
+# lpr-lint-check checks the exports under exports/ on every commit; lpr-lint-drift fails a
+# push when exports/current.yaml loosens compliance since its last approval (lpr-lint approve).
+# A plain `pre-commit install` installs both hook types (default_install_hook_types); with an
+# older setup (hooks installed before this file), `pre-commit install --hook-type pre-push` is
+# what the drift hook's stages need.
+minimum_pre_commit_version: "3.2.0"
+default_install_hook_types: [pre-commit, pre-push]
 repos:
-  - repo: local
+  - repo: {REPOSITORY}  # FILL IN: your copy of lpr-lint
+    rev: {REV}  # FILL IN: a tag or commit
     hooks:
       - id: lpr-lint-check
-        name: lpr-lint check
-        entry: lpr-lint check
-        language: system
-        types_or: [json, yaml]
-        files: ^exports/
       - id: lpr-lint-drift
-        name: lpr-lint drift against the last approval
-        entry: lpr-lint drift exports/current.yaml
-        language: system
-        pass_filenames: false
-        require_serial: true
+        args: [exports/current.yaml]
+        always_run: true
         stages: [pre-push, manual]
 """
 
-WORKFLOW = """\
+WORKFLOW = f"""\
 # Check LPR exports on every push and pull request; findings appear as annotations, in the
-# job summary, and in GitHub code scanning (SARIF).
+# job summary, and in GitHub code scanning (SARIF). Then the drift gate: the job fails when
+# exports/current.yaml loosens compliance since its last approval in .lpr-lint/.
 name: lpr-lint
 on: [push, pull_request]
 permissions:
@@ -68,19 +80,41 @@ jobs:
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
-      - run: pip install lpr-lint
+      # {FILL_IN}
+      # (replace OWNER and REV; REV is a tag, or better a full commit hash).
+      - name: install lpr-lint
+        run: pip install "git+{REPOSITORY}@{REV}"
       - name: lpr-lint check
+        id: check
         run: >-
           lpr-lint check exports/
           --output github
           --output sarif:lpr-lint.sarif
           --output "markdown:$GITHUB_STEP_SUMMARY"
+      - name: lpr-lint drift (changes since the last approval)
+        if: success() || steps.check.outcome == 'failure'
+        run: |
+          set -o pipefail
+          lpr-lint drift exports/current.yaml --format markdown | tee -a "$GITHUB_STEP_SUMMARY"
       - uses: github/codeql-action/upload-sarif@v3
         if: always()
         with:
           sarif_file: lpr-lint.sarif
           category: lpr-lint
 """
+
+NEXT_STEPS: tuple[str, ...] = (
+    "Fill in OWNER and REV (the repository that holds your copy of lpr-lint and a tag or\n"
+    "commit) in .pre-commit-config.yaml and .github/workflows/lpr-lint.yml.",
+    "Put your export at exports/current.yaml (or change that path in both files).",
+    "Approve it and commit the store:\n"
+    'lpr-lint approve exports/current.yaml --by "NAME" && git add .lpr-lint && git commit',
+    "Install the hooks: pre-commit install\n"
+    "(it installs the pre-commit and pre-push hook types: default_install_hook_types).\n"
+    "With an older setup, the drift hook's stages need: pre-commit install --hook-type pre-push",
+)
+"""What to do after ``init``, in order (lines of a step split at newlines); the CLI numbers and
+prints them."""
 
 STARTER_FILES: tuple[tuple[str, str], ...] = (
     (".lpr-lint.yaml", CONFIG),
