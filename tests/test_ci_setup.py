@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,9 +16,11 @@ from typer.testing import CliRunner
 
 from conftest import EXAMPLES, ROOT
 from lpr_lint.cli import app
+from lpr_lint.init import FILL_IN, REPOSITORY, REV, STARTER_FILES
 
 HOLDS = EXAMPLES / "noncompliant" / "holds-and-hotlists.yaml"  # high + medium findings
 GATING = ["CT-RET-004", "CT-RET-005", "CT-SRC-001", "CT-SRC-002"]  # the high ones
+BARE_INSTALL = re.compile(r"pip install\s+['\"]?lpr-lint\b")  # by name, from a package index
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
@@ -196,6 +202,10 @@ def test_init_writes_starter_files_and_never_overwrites(repo: Path) -> None:
     assert (repo / ".pre-commit-config.yaml").read_text(encoding="utf-8") == "repos: []\n"
     again = run("init", "site")[1]
     assert again.count("kept") == 4 and "created" not in again
+    assert "Next steps:" in again  # printed whether or not anything was created
+    for rel, content in STARTER_FILES:
+        assert (repo / "site" / rel).read_text(encoding="utf-8") == content
+        assert yaml.safe_load(content) is not None  # every generated file parses as YAML
     workflow = yaml.safe_load((repo / "site/.github/workflows/lpr-lint.yml").read_text("utf-8"))
     steps = workflow["jobs"]["lpr-lint"]["steps"]
     assert any(s.get("uses", "").startswith("github/codeql-action/upload-sarif") for s in steps)
@@ -204,6 +214,100 @@ def test_init_writes_starter_files_and_never_overwrites(repo: Path) -> None:
     shutil.copy(repo / "site/.lpr-lint-waivers.yaml", repo / ".lpr-lint-waivers.yaml")
     assert run("config")[0] == 0
     assert run("check", "exports", "--fail-on", "critical", "--as-of", "2027-02-01")[0] == 0
+
+
+def test_init_prints_the_next_steps_after_the_files(repo: Path) -> None:
+    code, out, _ = run("init", ".")
+    assert code == 0
+    lines = out.splitlines()
+    steps = lines.index("Next steps:")
+    assert all(not line.startswith(("created", "kept")) for line in lines[steps:])
+    assert [line[:5] for line in lines[steps + 1:] if not line.startswith("     ")] == [
+        "  1. ", "  2. ", "  3. ", "  4. "]
+    text = " ".join(line.strip() for line in lines[steps:])
+    assert "OWNER and REV" in text
+    assert ".pre-commit-config.yaml and .github/workflows/lpr-lint.yml" in text
+    assert "exports/current.yaml" in text
+    assert 'lpr-lint approve exports/current.yaml --by "NAME"' in text
+    assert "git add .lpr-lint" in text
+    assert "pre-commit install (it installs the pre-commit and pre-push hook types" in text
+    assert "pre-commit install --hook-type pre-push" in text
+
+
+def test_init_pre_commit_config_installs_lpr_lint_from_its_repository(repo: Path) -> None:
+    run("init", ".")
+    text = (repo / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    config = yaml.safe_load(text)
+    assert "repo: local" not in text and "language: system" not in text
+    assert not BARE_INSTALL.search(text)  # pre-commit installs lpr-lint (language: python)
+    [source] = config["repos"]
+    assert source["repo"] == REPOSITORY == "https://github.com/OWNER/lpr-lint"
+    assert source["rev"] == REV == "REV"
+    assert f"# {FILL_IN}\n" in text
+    for placeholder in (f"repo: {REPOSITORY}", f"rev: {REV}"):  # each marked where it is
+        [line] = [line for line in text.splitlines() if placeholder in line]
+        assert "# FILL IN" in line, line
+    hooks = {h["id"]: h for h in source["hooks"]}
+    assert set(hooks) == {"lpr-lint-check", "lpr-lint-drift"}
+    assert all("language" not in h and "entry" not in h for h in hooks.values())
+    drift = hooks["lpr-lint-drift"]
+    assert drift["args"] == ["exports/current.yaml"]
+    assert drift["always_run"] is True and "pre-push" in drift["stages"]
+    assert set(config["default_install_hook_types"]) == {"pre-commit", "pre-push"}
+
+
+def workflow_steps(repo: Path) -> tuple[str, list[dict[str, str]]]:
+    text = (repo / ".github/workflows/lpr-lint.yml").read_text(encoding="utf-8")
+    return text, yaml.safe_load(text)["jobs"]["lpr-lint"]["steps"]
+
+
+def test_init_workflow_installs_lpr_lint_from_its_repository(repo: Path) -> None:
+    run("init", ".")
+    text, steps = workflow_steps(repo)
+    assert not BARE_INSTALL.search(text)
+    installs = [s["run"] for s in steps if "pip install" in s.get("run", "")]
+    assert installs == [f'pip install "git+{REPOSITORY}@{REV}"']
+    assert installs[0].startswith('pip install "git+https://')
+    assert f"# {FILL_IN}\n" in text
+    names = [s.get("name", s.get("uses", "")) for s in steps]
+    check = names.index("lpr-lint check")
+    drift = next(i for i, s in enumerate(steps) if "lpr-lint drift" in s.get("run", ""))
+    assert check < drift < next(i for i, n in enumerate(names) if "upload-sarif" in n)
+    assert "exports/current.yaml --format markdown" in steps[drift]["run"]
+    assert "$GITHUB_STEP_SUMMARY" in steps[drift]["run"]
+    assert "failure" in steps[drift]["if"]  # a failed check does not hide a loosening
+    assert steps[check]["id"] in steps[drift]["if"]
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
+def test_init_workflow_drift_step_keeps_the_drift_exit_code(repo: Path) -> None:
+    """Run the drift step's script as GitHub does (``bash -e``, no pipefail of its own)."""
+    run("init", ".")
+    _, steps = workflow_steps(repo)
+    [script] = [s["run"] for s in steps if "lpr-lint drift" in s.get("run", "")]
+    (repo / "step.sh").write_text(script, encoding="utf-8")
+    current = repo / "exports" / "current.yaml"
+    shutil.copy(EXAMPLES / "compliant" / "lakeside-ct-pd.yaml", current)
+    assert run("approve", "exports/current.yaml", "--by", "Sgt. R")[0] == 0
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env = {k: v for k, v in env.items() if not k.startswith("LPR_LINT_")}
+
+    def step() -> tuple[int, str]:
+        summary = repo / "summary.md"
+        summary.write_text("", encoding="utf-8")
+        proc = subprocess.run(["bash", "-e", "step.sh"], cwd=repo, capture_output=True,
+                              text=True, check=False,
+                              env={**env, "GITHUB_STEP_SUMMARY": str(summary)})
+        assert "command not found" not in proc.stderr, proc.stderr
+        return proc.returncode, summary.read_text(encoding="utf-8")
+
+    code, summary = step()
+    assert code == 0 and summary.strip()
+    current.write_text(current.read_text(encoding="utf-8").replace(
+        "national_lookup: false", "national_lookup: true"), encoding="utf-8")
+    code, summary = step()
+    assert code == 1, summary  # the gate fails the step although tee succeeded
+    assert "/sharing/national_lookup" in summary
 
 
 def test_rule_reference_is_up_to_date() -> None:
