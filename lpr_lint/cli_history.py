@@ -66,6 +66,10 @@ def approve(
     typer.echo(f"approved {entry['export']['path']} as entry #{entry['seq']} in "
                f"{s['store'].value} (snapshot {entry['snapshot_sha256'][:12]}, entry "
                f"{entry['hash'][:12]})" + (f"; {accepted} finding(s) accepted" if accepted else ""))
+    if done.to_commit:
+        typer.echo("commit the approval with the exports, so every clone compares against it:\n"
+                   f"  git add {' '.join(done.to_commit)} && git commit -m "
+                   f"\"Approve {entry['export']['path']} (#{entry['seq']})\"")
 
 
 ledger_app = typer.Typer(help="Inspect and verify the approval ledger.", no_args_is_help=True)
@@ -125,7 +129,8 @@ def drift(
                                           show_default=False)],
     against: Annotated[str | None, typer.Option(
         "--against", metavar="SNAPSHOT",
-        help="Compare with this earlier export instead of the latest approval.")] = None,
+        help="Compare with this earlier export instead of the export's latest approval.")]
+    = None,
     store: StoreOpt = None,
     output_format: Annotated[DriftFormat, typer.Option(
         "--format", "-f", case_sensitive=False, help="Report format.")] = "text",  # type: ignore[assignment]
@@ -136,11 +141,15 @@ def drift(
     ignore: Annotated[list[str] | None, typer.Option(
         "--ignore", metavar="POINTER",
         help="Also ignore this value (JSON Pointer, * for list items); repeatable.")] = None,
+    allow_other_agency: Annotated[bool, typer.Option(
+        "--allow-other-agency",
+        help="Compare exports of two different agencies (refused by default).")] = False,
     baseline: BaselineOpt = None,
     as_of: AsOfOpt = None,
     source: FromOpt = None,
 ) -> None:
-    """What changed since the last approved snapshot, and which changes loosen compliance."""
+    """What changed since this export's last approval (or --against an earlier export), and
+    which changes loosen compliance."""
     from lpr_lint.report.drift import DRIFT_REPORTERS
     from lpr_lint.store import Store
     from lpr_lint.workflow import drift as do_drift
@@ -150,7 +159,8 @@ def drift(
         report = do_drift(export, load_baseline(s["baseline"].value), as_of_date(as_of),
                           against=against, store=Store(s["store"].value), ignore=ignore or (),
                           fail_on=DriftGate(fail_on).value,
-                          source=SourceChoice(source).value if source else None)
+                          source=SourceChoice(source).value if source else None,
+                          allow_other_agency=allow_other_agency)
     except LprLintError as exc:
         fatal(str(exc))
     typer.echo(DRIFT_REPORTERS[DriftFormat(output_format).value]().render(report), nl=False)

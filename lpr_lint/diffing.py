@@ -1,35 +1,50 @@
 """Find the differences between two exports: identity matching, canonical lists, DeepDiff.
 
 Lists named in the baseline's ``drift.collections`` are matched item by item by identity, so
-reordering is no change and an edited item is one change. Matched items and the rest of the
-document are compared for equality first (cheap); only what differs goes to DeepDiff, and a
-list of plain values is reported as one value (compared as a set).
+reordering is no change and an edited item is one change per edited field. Matched items and
+the rest of the document are compared for equality first (cheap); only what differs goes to
+DeepDiff. Any other list is compared as a whole value, ignoring order.
+
+Matching (:func:`match_items`) guarantees that an item always pairs with an identical twin, so
+two equal exports never differ, whatever the order of their lists and whatever fields their
+items carry. A collection missing on one side (not an empty list: absent, which is unknown) is
+one change of the whole collection, not a removal of every item.
 """
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict, deque
-from collections.abc import Hashable, Iterable, Iterator
+from collections import Counter, defaultdict, deque
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from lpr_lint.baseline import Collection
 from lpr_lint.pointer import MISSING, WILDCARD, child, join, resolve, split
 
+MAX_SCAN = 64
+"""Candidates looked at per item when items that share a key must be told apart (bounds the
+work on adversarial lists of thousands of same-named items)."""
+
 # --- canonical form ----------------------------------------------------------------------
 
 
+def _dump(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
 def canonical(value: Any) -> Any:
-    """Lists of plain values become sorted, de-duplicated lists: their order carries no meaning."""
+    """Order carries no meaning in a list: plain values become a sorted set, objects and lists
+    a sorted list (duplicates kept)."""
     if isinstance(value, dict):
         return {k: canonical(v) for k, v in value.items()}
     if isinstance(value, list):
         items = [canonical(v) for v in value]
         if all(not isinstance(v, (dict, list)) for v in items):
-            unique = {json.dumps(v, sort_keys=True): v for v in items}
+            unique = {_dump(v): v for v in items}
             return [unique[k] for k in sorted(unique)]
-        return items
+        keyed = sorted(((_dump(v), n) for n, v in enumerate(items)))
+        return [items[n] for _, n in keyed]
     return value
 
 
@@ -66,46 +81,165 @@ def without(data: Any, patterns: Iterable[str]) -> Any:
 
 
 def _identity(item: Any, keys: tuple[str, ...]) -> Hashable | None:
-    if not isinstance(item, dict) or any(k not in item for k in keys):
+    if not isinstance(item, dict):
         return None
-    values = tuple(item[k] for k in keys)
+    try:
+        values = tuple(item[k] for k in keys)
+    except KeyError:
+        return None
     if all(isinstance(v, str) for v in values):  # the usual case, and the fast one
         return values
-    return json.dumps(values, sort_keys=True)  # lists, numbers, true and 1 kept apart
+    return _dump(values)  # lists, numbers, true and 1 kept apart
 
 
-def match_items(old: list[Any], new: list[Any], identity: tuple[tuple[str, ...], ...]
+def _twin_key(item: Any) -> str:
+    return _dump(canonical(item))
+
+
+Keys = list[tuple[Hashable | None, ...]]
+
+
+def _keys(items: Sequence[Any], identity: tuple[tuple[str, ...], ...]) -> Keys:
+    """Each item's key under every key set (None where it lacks a field of the set)."""
+    return [tuple(_identity(item, ks) for ks in identity) for item in items]
+
+
+def _conflict(a: tuple[Hashable | None, ...], b: tuple[Hashable | None, ...], level: int) -> bool:
+    """Do two items differ on a stronger key set that both of them have?"""
+    return any(x is not None and y is not None and x != y
+               for x, y in zip(a[:level], b[:level], strict=True))
+
+
+def match_items(old: Sequence[Any], new: Sequence[Any], identity: tuple[tuple[str, ...], ...]
                 ) -> tuple[list[tuple[int, int]], list[int], list[int]]:
     """Pair items by identity: (pairs of indices, removed old indices, added new indices).
 
-    Key sets are tried in order, each over the items still unpaired, so an item that gained
-    an ORI still pairs by name and state. Duplicates pair in order of appearance. Linear time.
+    Two items are the same item when they agree on the first key set both of them have in full
+    (so a partner that gained an ORI still pairs by name and state, while two partners whose
+    ORIs differ never pair by name). Key sets are tried in order, each over the items still
+    unpaired. Where several items share a key, identical twins pair first, the rest in order
+    of appearance. Items with no key set at all pair with identical twins only. Linear time
+    for lists whose keys are unique.
     """
+    ko, kn = _keys(old, identity), _keys(new, identity)
     pairs: list[tuple[int, int]] = []
     left_old, left_new = list(range(len(old))), list(range(len(new)))
-    for keys in identity:
-        index: dict[Hashable, deque[int]] = defaultdict(deque)
-        for j in left_new:
-            key = _identity(new[j], keys)
-            if key is not None:
-                index[key].append(j)
-        taken: set[int] = set()
-        still_old = []
+    for level in range(len(identity)):
+        by_old: dict[Hashable, list[int]] = defaultdict(list)
+        by_new: dict[Hashable, list[int]] = defaultdict(list)
         for i in left_old:
-            key = _identity(old[i], keys)
-            bucket = index.get(key) if key is not None else None
+            key = ko[i][level]
+            if key is not None:
+                by_old[key].append(i)
+        for j in left_new:
+            key = kn[j][level]
+            if key is not None:
+                by_new[key].append(j)
+        taken_old: set[int] = set()
+        taken_new: set[int] = set()
+        for key, olds in by_old.items():
+            news = by_new.get(key)
+            if not news:
+                continue
+            if len(olds) == 1 and len(news) == 1:
+                i, j = olds[0], news[0]
+                if level == 0 or not _conflict(ko[i], kn[j], level):
+                    pairs.append((i, j))
+                    taken_old.add(i)
+                    taken_new.add(j)
+                continue
+            for i, j in _pair_group(old, new, olds, news, ko, kn, level):
+                pairs.append((i, j))
+                taken_old.add(i)
+                taken_new.add(j)
+        left_old = [i for i in left_old if i not in taken_old]
+        left_new = [j for j in left_new if j not in taken_new]
+    # items without any identity: identical twins only
+    if any(all(k is None for k in ko[i]) for i in left_old):
+        bare: dict[str, deque[int]] = defaultdict(deque)
+        for j in left_new:
+            if all(k is None for k in kn[j]):
+                bare[_twin_key(new[j])].append(j)
+        twins: set[int] = set()
+        still: list[int] = []
+        for i in left_old:
+            bucket = bare.get(_twin_key(old[i])) if all(k is None for k in ko[i]) else None
             if bucket:
                 j = bucket.popleft()
                 pairs.append((i, j))
-                taken.add(j)
+                twins.add(j)
             else:
-                still_old.append(i)
-        left_old = still_old
-        left_new = [j for j in left_new if j not in taken]
+                still.append(i)
+        left_old = still
+        left_new = [j for j in left_new if j not in twins]
     return sorted(pairs, key=lambda p: p[1]), left_old, left_new
 
 
+def _pair_group(old: Sequence[Any], new: Sequence[Any], olds: list[int], news: list[int],
+                ko: Keys, kn: Keys, level: int) -> Iterator[tuple[int, int]]:
+    """Pairs among items sharing one key: identical twins first, then in order of appearance,
+    never across a conflict on a stronger key set."""
+    twins: dict[str, deque[int]] = defaultdict(deque)
+    for j in news:
+        twins[_twin_key(new[j])].append(j)
+    used: set[int] = set()
+    rest = []
+    for i in olds:
+        bucket = twins.get(_twin_key(old[i]))
+        if bucket:
+            j = bucket.popleft()
+            used.add(j)
+            yield i, j
+        else:
+            rest.append(i)
+    free = [j for j in news if j not in used]
+    for i in rest:
+        for n, j in enumerate(free[:MAX_SCAN]):
+            if not _conflict(ko[i], kn[j], level):
+                del free[n]
+                yield i, j
+                break
+
+
+def duplicate_counts(items: Sequence[Any], identity: tuple[tuple[str, ...], ...]) -> list[int]:
+    """For each item, how many items of its list share its identity (1: it is unique).
+
+    An item's identity is its key under the first key set it has in full (the whole item when
+    it has none).
+    """
+    ids: list[Hashable] = []
+    for n, keys in enumerate(_keys(items, identity)):
+        level = next((lv for lv, k in enumerate(keys) if k is not None), None)
+        ids.append((level, keys[level]) if level is not None else ("twin", _twin_key(items[n])))
+    counts = Counter(ids)
+    return [counts[k] for k in ids]
+
+
 # --- differences -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRef:
+    """The collection item a difference belongs to (or is)."""
+
+    collection: str
+    """The list's pointer, e.g. ``/sharing/partners``."""
+    before: int | None
+    """The item's index in the older list (None: added)."""
+    after: int | None
+    """Its index in the newer list (None: removed)."""
+    name: str
+    """The value of the collection's first label field (``Harris County TX SO``), or ""."""
+    details: tuple[tuple[str, Any], ...]
+    """The other label fields the item has, from the newer item (the older one if removed)."""
+    duplicates: int = 1
+    """Entries in its list that share its identity (more than 1: a duplicate entry)."""
+
+    @property
+    def pointer(self) -> str:
+        """The item's pointer in the newer export (in the older one if it was removed)."""
+        index = self.after if self.after is not None else self.before
+        return child(self.collection, index if index is not None else 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,21 +250,24 @@ class RawDifference:
     """Where it is in the new document (None: an item that was removed)."""
     before: Any
     after: Any
-    item: Collection | None = None
-    """Set for a whole collection item added or removed."""
-    label: str = ""
+    collection: Collection | None = None
+    """The collection the difference is in, if any."""
+    item: ItemRef | None = None
+    whole_item: bool = False
+    """The difference is a whole collection item added or removed."""
 
 
 def _diff_values(old: Any, new: Any, before_base: str, after_base: str,
-                 label: str = "") -> Iterator[RawDifference]:
-    """Leaf-level differences of two values; plain-value lists are compared as sets."""
+                 collection: Collection | None = None,
+                 item: ItemRef | None = None) -> Iterator[RawDifference]:
+    """Leaf-level differences of two values; lists are compared as whole values."""
     if old == new:
         return
     old_c, new_c = canonical(old), canonical(new)
     if old_c == new_c:
         return
     if not isinstance(old_c, dict) or not isinstance(new_c, dict):
-        yield RawDifference(before_base, after_base, old, new, label=label)
+        yield RawDifference(before_base, after_base, old, new, collection, item)
         return
     from deepdiff import DeepDiff  # imported only when something differs
 
@@ -146,11 +283,11 @@ def _diff_values(old: Any, new: Any, before_base: str, after_base: str,
             segs = [str(p) for p in path]
             rel = join(segs)
             yield RawDifference(before_base + rel, after_base + rel, resolve(old_c, segs),
-                                resolve(new_c, segs), label=label)
+                                resolve(new_c, segs), collection, item)
 
 
 def _truncate(path: list[Any], old: Any, new: Any) -> list[Any]:
-    """Cut a DeepDiff path at the first list: a list of plain values is one value."""
+    """Cut a DeepDiff path at the first list: a list is one value."""
     a, b = old, new
     for n, seg in enumerate(path):
         if isinstance(a, list) or isinstance(b, list):
@@ -160,13 +297,16 @@ def _truncate(path: list[Any], old: Any, new: Any) -> list[Any]:
     return path
 
 
-def _label(item: Any, fields: tuple[str, ...]) -> str:
-    if not isinstance(item, dict):
-        return ""
-    parts = [str(item[f]) for f in fields if f in item and item[f] not in (None, "")]
-    if not parts:
-        return ""
-    return parts[0] + (f" ({', '.join(parts[1:])})" if len(parts) > 1 else "")
+def _ref(coll: Collection, item: Any, before: int | None, after: int | None,
+         duplicates: int) -> ItemRef:
+    name = ""
+    details: tuple[tuple[str, Any], ...] = ()
+    if isinstance(item, dict) and coll.label:
+        first = item.get(coll.label[0])
+        name = "" if first is None else str(first)
+        details = tuple((f, item[f]) for f in coll.label[1:]
+                        if f in item and item[f] not in (None, "", []))
+    return ItemRef(coll.pointer, before, after, name, details, duplicates)
 
 
 def raw_differences(old: Any, new: Any,
@@ -176,20 +316,22 @@ def raw_differences(old: Any, new: Any,
     for coll in collections:
         segs = split(coll.pointer)
         a, b = resolve(old, segs), resolve(new, segs)
-        if not isinstance(a if a is not MISSING else [], list) or not isinstance(
-                b if b is not MISSING else [], list):
-            continue  # not lists here: compared as plain values below
+        if not isinstance(a, list) or not isinstance(b, list):
+            continue  # absent (unknown) or not a list on a side: compared as one value below
         handled.append(coll.pointer)
-        a_items = a if a is not MISSING else []
-        b_items = b if b is not MISSING else []
-        pairs, removed, added = match_items(a_items, b_items, coll.identity)
+        pairs, removed, added = match_items(a, b, coll.identity)
+        dup_a = duplicate_counts(a, coll.identity) if removed or pairs else []
+        dup_b = duplicate_counts(b, coll.identity) if added or pairs else []
         for i in removed:
-            yield RawDifference(child(coll.pointer, i), None, a_items[i], MISSING, coll,
-                       _label(a_items[i], coll.label))
+            ref = _ref(coll, a[i], i, None, dup_a[i])
+            yield RawDifference(child(coll.pointer, i), None, a[i], MISSING, coll, ref, True)
         for j in added:
-            yield RawDifference(None, child(coll.pointer, j), MISSING, b_items[j], coll,
-                       _label(b_items[j], coll.label))
+            ref = _ref(coll, b[j], None, j, dup_b[j])
+            yield RawDifference(None, child(coll.pointer, j), MISSING, b[j], coll, ref, True)
         for i, j in pairs:
-            yield from _diff_values(a_items[i], b_items[j], child(coll.pointer, i),
-                                    child(coll.pointer, j), _label(b_items[j], coll.label))
+            if a[i] == b[j]:
+                continue
+            ref = _ref(coll, b[j], i, j, max(dup_a[i], dup_b[j]))
+            yield from _diff_values(a[i], b[j], child(coll.pointer, i), child(coll.pointer, j),
+                                    coll, ref)
     yield from _diff_values(without(old, handled), without(new, handled), "", "")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lpr_lint.baseline import Baseline, Rule
-from lpr_lint.diffing import RawDifference, raw_differences, without
+from lpr_lint.diffing import ItemRef, RawDifference, raw_differences, without
 from lpr_lint.engine import evaluate_node, evaluate_rule
 from lpr_lint.jsondata import is_type
 from lpr_lint.model import Outcome
@@ -29,10 +29,10 @@ GATES = ("loosening", "violation", "any", "never")
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """One difference between the approved and the current export."""
+    """One difference between the approved (or earlier) and the current export."""
 
     pointer: str
-    """Where, in the current export (in the approved one for a removal)."""
+    """Where, in the current export (in the earlier one for a removal)."""
     kind: str
     """added, removed or changed."""
     before: Any
@@ -40,10 +40,26 @@ class Change:
     direction: str
     rules: tuple[str, ...]
     compliance_before: str | None
-    """compliant or violating; None when no rule governs the value."""
+    """compliant, violating, or absent (a whole list item that was added); None when no rule
+    governs the value."""
     compliance_after: str | None
-    label: str = ""
-    """A readable name for a list item (``Harris County TX SO (TX)``)."""
+    """compliant, violating, or absent (a whole list item that was removed)."""
+    failing_before: tuple[str, ...] = ()
+    """Of :attr:`rules`, those that failed (or could not be shown) before the change."""
+    failing_after: tuple[str, ...] = ()
+    item: ItemRef | None = None
+    """The list item (sharing partner, role, hold) the change is in, or is."""
+
+    @property
+    def label(self) -> str:
+        """The item's name (``Harris County TX SO``), or "" outside list items."""
+        return self.item.name if self.item is not None else ""
+
+    @property
+    def whole_item(self) -> bool:
+        """Is the change a whole list item added or removed?"""
+        return self.item is not None and self.pointer == self.item.pointer and (
+            self.kind != "changed")
 
     @property
     def section(self) -> str:
@@ -53,17 +69,21 @@ class Change:
 
     @property
     def compliance(self) -> str:
-        """compliant→violating, violating→compliant, unchanged or ungoverned."""
+        """``ungoverned``, or before→after: ``compliant→violating``, ``violating→violating``,
+        ``absent→violating`` (an added item that violates), …"""
         if self.compliance_before is None:
             return "ungoverned"
-        if self.compliance_before == self.compliance_after:
-            return "unchanged"
         return f"{self.compliance_before}→{self.compliance_after}"
 
     @property
     def new_violation(self) -> bool:
-        """Did this change make a compliant value violate a rule?"""
-        return self.compliance_before == "compliant" and self.compliance_after == "violating"
+        """Does a rule fail after this change where none failed before?"""
+        return self.compliance_after == "violating" and self.compliance_before != "violating"
+
+    @property
+    def resolved_violation(self) -> bool:
+        """Did this change end a violation?"""
+        return self.compliance_before == "violating" and self.compliance_after != "violating"
 
 
 def gate_fails(changes: Iterable[Change], fail_on: str) -> bool:
@@ -186,33 +206,40 @@ def classify(raw: RawDifference, old: Any, new: Any, watched: list[tuple[Rule, l
     rules = [r for r, ws in watched if any(_overlaps(w, pointer) for w in ws)]
     outcomes = {r.id: (_outcome(r, old, raw.before_ptr, as_of),
                        _outcome(r, new, raw.after_ptr, as_of)) for r in rules}
+    failing_before = tuple(sorted(i for i, (b, _) in outcomes.items() if b in _BAD))
+    failing_after = tuple(sorted(i for i, (_, a) in outcomes.items() if a in _BAD))
+    c_before: str | None = None
+    c_after: str | None = None
     if rules:
-        c_before: str | None = ("violating" if any(b in _BAD for b, _ in outcomes.values())
-                                else "compliant")
-        c_after: str | None = ("violating" if any(a in _BAD for _, a in outcomes.values())
-                               else "compliant")
-    else:
-        c_before = c_after = None
-    if raw.item is not None:
+        c_before = "violating" if failing_before else "compliant"
+        c_after = "violating" if failing_after else "compliant"
+        if raw.whole_item:
+            if raw.before is MISSING:
+                c_before = "absent"
+            if raw.after is MISSING:
+                c_after = "absent"
+    if raw.whole_item and raw.collection is not None:
+        coll = raw.collection
         item = raw.after if raw.after is not MISSING else raw.before
-        neutral = raw.item.neutral_when is not None and raw.item.neutral_when.is_valid(item)
-        direction = NEUTRAL if neutral else (raw.item.added if raw.after is not MISSING
-                                             else raw.item.removed)
+        neutral = coll.neutral_when is not None and coll.neutral_when.is_valid(item)
+        direction = NEUTRAL if neutral else (coll.added if raw.after is not MISSING
+                                             else coll.removed)
     else:
         exact = [r for r in rules if len(split(r.pointer)) == len(split(pointer))
                  and _overlaps(r.pointer, pointer)
                  and outcomes[r.id] != (Outcome.NOT_APPLICABLE, Outcome.NOT_APPLICABLE)]
         direction = _combine(_hint_direction(r, raw.before, raw.after) for r in exact)
-    if c_before == "compliant" and c_after == "violating":
+    if c_after == "violating" and c_before != "violating":
         direction = LOOSENING  # a new violation always loosens
-    elif c_before == "violating" and c_after == "compliant" and direction == NEUTRAL:
+    elif c_before == "violating" and c_after != "violating" and direction == NEUTRAL:
         direction = TIGHTENING
     kind = "added" if raw.before is MISSING else "removed" if raw.after is MISSING else "changed"
     return Change(pointer=pointer, kind=kind,
                   before=None if raw.before is MISSING else raw.before,
                   after=None if raw.after is MISSING else raw.after,
                   direction=direction, rules=tuple(sorted(r.id for r in rules)),
-                  compliance_before=c_before, compliance_after=c_after, label=raw.label)
+                  compliance_before=c_before, compliance_after=c_after,
+                  failing_before=failing_before, failing_after=failing_after, item=raw.item)
 
 
 _ORDER = {LOOSENING: 0, TIGHTENING: 1, NEUTRAL: 2}

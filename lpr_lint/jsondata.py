@@ -69,6 +69,30 @@ def render(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word boundary, ending in ``…``."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;") + "…"
+
+
+def brief(value: Any, items: int = 3) -> str:
+    """Compact JSON in which a list of more than ``items`` objects is shown as its count
+    (``[312 objects]``): a whole sharing list is a number to a reader, not a page of text."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {brief(v, items)}"
+                               for k, v in sorted(value.items())) + "}"
+    if isinstance(value, list):
+        if len(value) > items and any(isinstance(v, dict) for v in value):
+            return f"[{len(value)} objects]"
+        return "[" + ", ".join(brief(v, items) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
 def describe(value: Any) -> str:
     """``text "21"``, ``true``, ``a list``: what a user sees when a type is wrong."""
     t = json_type(value)

@@ -5,6 +5,9 @@ Layout of a store directory (default ``.lpr-lint/``)::
     ledger.jsonl              one JSON entry per line; each names the hash of the one before
     snapshots/<sha256>.json   the approved export, canonical JSON, named by its own hash
     lock                      taken (flock) by every writer
+    .gitignore                keeps the lock and temporary files out of git
+
+The ledger, the snapshots and the ``.gitignore`` are meant to be committed with the exports.
 
 Every write is atomic (temporary file, fsync, rename, fsync of the directory) and happens
 under the lock, so concurrent approvals are serialised: none is lost, none forks the chain,
@@ -33,6 +36,9 @@ DEFAULT_STORE: str = DEFAULTS["store"]
 LEDGER = "ledger.jsonl"
 SNAPSHOTS = "snapshots"
 LOCK = "lock"
+GITIGNORE = ".gitignore"
+GITIGNORE_TEXT = (f"# lpr-lint approval store: commit {LEDGER}, {SNAPSHOTS}/ and this file; the "
+                  f"lock and\n# temporary files are local.\n{LOCK}\n{TMP_PREFIX}*\n")
 GENESIS = "0" * 64
 """The ``prev`` of the first entry."""
 LOCK_TIMEOUT_S = 60.0
@@ -205,23 +211,30 @@ class Store:
             return f"{path}: snapshot of entry #{seq} was altered (its hash does not match)"
         return None
 
-    def latest(self) -> tuple[dict[str, Any], bytes]:
-        """The newest entry and its snapshot bytes, after checking the whole chain and that
-        snapshot's hash (an edited ledger must never be compared against)."""
+    def verified_entries(self) -> list[dict[str, Any]]:
+        """Every entry, oldest first, after checking the whole chain (an edited ledger must
+        never be compared against); snapshots are checked one by one by :meth:`snapshot`."""
         chain = self.verify(snapshots=False)
         if not chain.intact:
             raise StoreError(f"{chain.problem or chain.torn}; run `lpr-lint ledger verify`")
-        entries = self.entries()
-        if not entries:
-            raise StoreError(f"{self.path}: nothing has been approved yet (see "
-                             "`lpr-lint approve`)")
-        entry = entries[-1]
+        return self.entries()
+
+    def snapshot(self, entry: dict[str, Any]) -> bytes:
+        """The snapshot an entry approved, after checking its hash."""
         sha = str(entry.get("snapshot_sha256", ""))
         problem = self._check_snapshot(sha, entry.get("seq"))
         if problem:
             raise StoreError(f"{problem}; run `lpr-lint ledger verify`")
         with open(self.snapshot_path(sha), "rb") as fh:
-            return entry, fh.read()
+            return fh.read()
+
+    def latest(self) -> tuple[dict[str, Any], bytes]:
+        """The newest entry and its snapshot bytes, both verified."""
+        entries = self.verified_entries()
+        if not entries:
+            raise StoreError(f"{self.path}: nothing has been approved yet (see "
+                             "`lpr-lint approve`)")
+        return entries[-1], self.snapshot(entries[-1])
 
     # -- writing ---------------------------------------------------------------------
 
@@ -250,6 +263,8 @@ class Store:
             entries = [json.loads(x) for x in existing.split(b"\n") if x.strip()]
             if not os.path.exists(self.snapshot_path(sha)):
                 write_atomic(self.snapshot_path(sha), snap)
+            if not os.path.exists(os.path.join(self.path, GITIGNORE)):
+                write_atomic(os.path.join(self.path, GITIGNORE), GITIGNORE_TEXT.encode())
             stamp = (now or _dt.datetime.now(_dt.timezone.utc)).astimezone(_dt.timezone.utc)
             entry = {
                 **record,
@@ -261,3 +276,15 @@ class Store:
             entry["hash"] = entry_hash(entry)
             write_atomic(self.ledger, existing + canonical_bytes(entry) + b"\n")
         return entry
+
+
+def git_work_tree(path: str) -> str | None:
+    """The top of the git work tree that holds ``path``, if any (found by its ``.git``)."""
+    here = os.path.abspath(path)
+    while True:
+        if os.path.exists(os.path.join(here, ".git")):
+            return here
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent

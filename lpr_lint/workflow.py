@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import datetime as _dt
-import json
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from lpr_lint.agency import Agency
 from lpr_lint.baseline import Baseline
 from lpr_lint.drift import Change, compute_drift, gate_fails
 from lpr_lint.engine import Checker, Options
 from lpr_lint.errors import InputError, LprLintError
-from lpr_lint.loading import DEFAULT_MAX_BYTES, parse_bytes
+from lpr_lint.loading import DEFAULT_MAX_BYTES, Document, parse_bytes
 from lpr_lint.model import BaselineInfo, FileResult
 from lpr_lint.runner import display_path
-from lpr_lint.store import Store
+from lpr_lint.store import GITIGNORE, Store, StoreError, git_work_tree
 
 
 class ApprovalRefused(LprLintError):
@@ -28,6 +29,8 @@ class Approval:
 
     entry: dict[str, Any]
     result: FileResult
+    to_commit: tuple[str, ...] = ()
+    """When the store is inside a git work tree: the store files that record the approval."""
 
 
 def approve(path: str, baseline: Baseline, options: Options, store: Store, approver: str,
@@ -52,6 +55,7 @@ def approve(path: str, baseline: Baseline, options: Options, store: Store, appro
         "approver": approver.strip(),
         "note": note,
         "export": {"path": doc.path, "sha256": doc.sha256},
+        "agency": Agency.of(doc.data).as_record(),
         "baseline": {"id": baseline.id, "version": baseline.version, "sha256": baseline.sha256},
         "as_of": options.as_of.isoformat(),
         "findings": {
@@ -62,7 +66,35 @@ def approve(path: str, baseline: Baseline, options: Options, store: Store, appro
                          for f in gating],
         },
     }
-    return Approval(store.append(doc.data, record, now=now), result)
+    entry = store.append(doc.data, record, now=now)
+    files: tuple[str, ...] = ()
+    if git_work_tree(store.path) is not None:
+        files = (store.ledger, store.snapshot_path(entry["snapshot_sha256"]),
+                 os.path.join(store.path, GITIGNORE))
+    return Approval(entry, result, files)
+
+
+class OtherAgency(LprLintError):
+    """The two sides of a drift describe different agencies (exit 3 unless allowed)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalRef:
+    """The ledger entry a drift compared with."""
+
+    seq: int
+    hash: str
+    approver: str
+    timestamp: str
+    path: str
+    """The approved export's path, as recorded."""
+    snapshot_sha256: str
+
+    @property
+    def label(self) -> str:
+        """``approval #3 of exports/town.yaml (Sgt. A. Rivera, 2026-11-20; entry 3f2a…)``."""
+        return (f"approval #{self.seq} of {self.path} ({self.approver}, {self.timestamp[:10]}; "
+                f"entry {self.hash[:12]})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +102,7 @@ class DriftReport:
     """Changes from an approved snapshot (or any earlier export) to the current export."""
 
     before_label: str
-    """``approved snapshot #3 (2026-11-20, Sgt. A. Rivera)`` or the file compared against."""
+    """``approval #3 of exports/town.yaml (…)`` or the file compared against."""
     before_sha256: str
     after_path: str
     after_sha256: str
@@ -78,6 +110,10 @@ class DriftReport:
     as_of: str
     fail_on: str
     changes: tuple[Change, ...]
+    approval: ApprovalRef | None = None
+    """The approval compared with (None: an earlier file given with ``--against``)."""
+    notices: tuple[str, ...] = ()
+    """What the reader must know about the inputs (failed page loads, other agency, …)."""
 
     @property
     def gate_failed(self) -> bool:
@@ -85,34 +121,74 @@ class DriftReport:
         return gate_fails(self.changes, self.fail_on)
 
 
+def _approval_of(store: Store, after: Document) -> tuple[ApprovalRef, Any]:
+    """The latest approval of the export's agency (of its path, when it names no agency)."""
+    agency = Agency.of(after.data)
+    entries = store.verified_entries()
+    if not entries:
+        raise StoreError(f"{store.path}: nothing has been approved yet; approve this export "
+                         f"first: lpr-lint approve {after.path} --by NAME")
+    for entry in reversed(entries):
+        snapshot = None
+        if "agency" in entry:
+            theirs = Agency.from_record(entry["agency"])
+        else:  # an entry written before agencies were recorded: read its snapshot
+            snapshot = _parse_snapshot(store, entry)
+            theirs = Agency.of(snapshot)
+        if agency.known and theirs.known:
+            match = agency.same_as(theirs) is True
+        else:
+            match = str(entry.get("export", {}).get("path")) == after.path
+        if match:
+            data = snapshot if snapshot is not None else _parse_snapshot(store, entry)
+            ref = ApprovalRef(int(entry.get("seq", 0)), str(entry.get("hash", "")),
+                              str(entry.get("approver", "")), str(entry.get("timestamp", "")),
+                              str(entry.get("export", {}).get("path", "")),
+                              str(entry.get("snapshot_sha256", "")))
+            return ref, data
+    whom = agency.describe() if agency.known else after.path
+    raise StoreError(f"{store.path}: no approval of {whom} among its {len(entries)} "
+                     f"entr{'y' if len(entries) == 1 else 'ies'}; approve this export first: "
+                     f"lpr-lint approve {after.path} --by NAME")
+
+
+def _parse_snapshot(store: Store, entry: dict[str, Any]) -> Any:
+    try:
+        return parse_bytes(store.snapshot(entry), f"snapshot #{entry.get('seq')}", "json").data
+    except InputError as exc:  # pragma: no cover - the snapshot's hash was checked
+        raise LprLintError(exc.one_line()) from None
+
+
 def drift(path: str, baseline: Baseline, as_of: _dt.date, *, against: str | None = None,
           store: Store | None = None, ignore: Iterable[str] = (), fail_on: str = "loosening",
-          max_bytes: int = DEFAULT_MAX_BYTES, source: str | None = None) -> DriftReport:
-    """Compare an export with ``against`` (a file) or with the store's latest approval.
+          max_bytes: int = DEFAULT_MAX_BYTES, source: str | None = None,
+          allow_other_agency: bool = False) -> DriftReport:
+    """Compare an export with ``against`` (a file) or with its agency's latest approval.
 
-    ``source`` names the adapter for both files; None detects each file's format.
+    ``source`` names the adapter for both files; None detects each file's format. Two exports
+    of different agencies raise :class:`OtherAgency` unless ``allow_other_agency``.
     """
     from lpr_lint.adapters.load import load_input
 
-    after = load_input(path, display_path(path), source=source, max_bytes=max_bytes).document
+    loaded = load_input(path, display_path(path), source=source, max_bytes=max_bytes)
+    after = loaded.document
+    notices = list(loaded.warnings)
+    approval = None
     if against is not None:
-        before = load_input(against, display_path(against), source=source,
-                            max_bytes=max_bytes).document
-        before_data, before_sha, label = before.data, before.sha256, before.path
+        earlier = load_input(against, display_path(against), source=source, max_bytes=max_bytes)
+        notices = list(earlier.warnings) + notices
+        before_data, before_sha, label = (earlier.document.data, earlier.document.sha256,
+                                          earlier.document.path)
+        mine, theirs = Agency.of(after.data), Agency.of(before_data)
+        if mine.same_as(theirs) is False:
+            message = (f"{after.path} ({mine.describe()}) and {label} ({theirs.describe()}) "
+                       "describe different agencies")
+            if not allow_other_agency:
+                raise OtherAgency(f"{message}; compare them anyway with --allow-other-agency")
+            notices.append(f"{message} (compared with --allow-other-agency)")
     else:
-        entry, raw = (store or Store()).latest()
-        try:
-            before_data = parse_bytes(raw, f"snapshot #{entry.get('seq')}", "json").data
-        except InputError as exc:  # pragma: no cover - the snapshot's hash was checked
-            raise LprLintError(exc.one_line()) from None
-        before_sha = str(entry["snapshot_sha256"])
-        label = (f"approved snapshot #{entry.get('seq')} ({str(entry.get('timestamp'))[:10]}, "
-                 f"{entry.get('approver')})")
+        approval, before_data = _approval_of(store or Store(), after)
+        before_sha, label = approval.snapshot_sha256, approval.label
     changes = compute_drift(before_data, after.data, baseline, as_of, ignore)
     return DriftReport(label, before_sha, after.path, after.sha256, baseline.info(),
-                       as_of.isoformat(), fail_on, changes)
-
-
-def render_value(value: Any) -> str:
-    """Compact JSON for a before/after value."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
+                       as_of.isoformat(), fail_on, changes, approval, tuple(notices))

@@ -68,7 +68,7 @@ def test_empty_sharing_after_a_full_week_is_a_failed_load_not_no_partners() -> N
     loaded = load_input(str(HILLCREST / "2026-04-17.json"))
     assert "sharing" not in loaded.document.data
     assert "retention" not in loaded.document.data
-    assert any("sharing_outbound is empty but listed 6 organisations in the previous snapshot"
+    assert any("sharing_outbound is empty but the snapshot of 2026-04-10 lists 6 organisations"
                in n for n in loaded.notices)
     assert any("data retention is not published" in n for n in loaded.notices)
 
@@ -93,7 +93,7 @@ def test_drift_between_weekly_snapshots() -> None:
     assert changes["/retention/plate_reads_days"]["before"] == 365
     assert changes["/retention/plate_reads_days"]["direction"] == "tightening"
     removed = [c for c in changes.values() if c["kind"] == "removed"]
-    assert [c["label"] for c in removed] == ["Kansas City MO PD (MO)"]
+    assert [c["label"] for c in removed] == ["Kansas City MO PD"]
     assert removed[0]["direction"] == "tightening"
 
 

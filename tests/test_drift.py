@@ -17,7 +17,7 @@ from lpr_lint.loading import load_document
 from lpr_lint.report.drift import DRIFT_REPORTERS
 
 COMPLIANT = load_document(str(EXAMPLES / "compliant" / "lakeside-ct-pd.yaml")).data
-IDENTITY = (("ori",), ("name", "state"))
+IDENTITY = (("ori",), ("name", "state"), ("name",))  # as in the Connecticut baseline
 
 
 def drift(ct_baseline: Any, change: Any) -> list[tuple[str, str, str, str]]:
@@ -67,8 +67,24 @@ def test_ignore_patterns_drop_values_without_copying_the_rest() -> None:
     ([{"name": "D", "state": "CT", "n": 1}],
      [{"name": "D", "state": "CT", "n": 1}, {"name": "D", "state": "CT", "n": 2}],
      [(0, 0)], [], [1]),
-    # items that are not objects never pair
-    (["x"], ["x"], [], [0], [0]),
+    # items without any identity pair with identical twins only
+    (["x", {"n": 1}], [{"n": 1}, "x"], [(0, 1), (1, 0)], [], []),
+    (["x", {"n": 1}], ["y", {"n": 2}], [], [0, 1], [0, 1]),
+    # a name alone identifies a partner with no ORI and no state (many real vendor files)
+    ([{"name": "NCRIC", "direction": "outbound"}], [{"name": "NCRIC", "direction": "both"}],
+     [(0, 0)], [], []),
+    # ... and a partner that gained a state still pairs by name
+    ([{"name": "NCRIC"}], [{"name": "NCRIC", "state": "CA"}], [(0, 0)], [], []),
+    # two ORIs that differ are two partners, whatever their names
+    ([{"ori": "A", "name": "P", "state": "CT"}], [{"ori": "B", "name": "P", "state": "CT"}],
+     [], [0], [0]),
+    # same name, states that differ: no pairing by the name alone
+    ([{"name": "Washington PD", "state": "CT"}], [{"name": "Washington PD"},
+                                                  {"name": "Washington PD", "state": "PA"}],
+     [(0, 0)], [], [1]),
+    # duplicates: identical twins pair first, whatever the order
+    ([{"name": "D", "n": 1}, {"name": "D", "n": 2}], [{"name": "D", "n": 2}],
+     [(1, 0)], [0], []),
 ])
 def test_match_items(old: list[Any], new: list[Any], pairs: list[tuple[int, int]],
                      removed: list[int], added: list[int]) -> None:
@@ -89,9 +105,9 @@ def test_an_edited_partner_is_one_change_not_a_removal_and_an_addition(ct_baseli
     (lambda d: d["retention"].update(plate_reads_days=30),
      [("changed", "/retention/plate_reads_days", "loosening", "compliant→violating")]),
     (lambda d: d["retention"].update(plate_reads_days=14),
-     [("changed", "/retention/plate_reads_days", "tightening", "unchanged")]),
+     [("changed", "/retention/plate_reads_days", "tightening", "compliant→compliant")]),
     (lambda d: d["retention"].update(audit_log_days=2000),
-     [("changed", "/retention/audit_log_days", "tightening", "unchanged")]),
+     [("changed", "/retention/audit_log_days", "tightening", "compliant→compliant")]),
     (lambda d: d["sharing"].update(national_lookup=True),
      [("changed", "/sharing/national_lookup", "loosening", "compliant→violating")]),
     (lambda d: d["search_controls"].update(reason_required=False),
@@ -99,9 +115,9 @@ def test_an_edited_partner_is_one_change_not_a_removal_and_an_addition(ct_baseli
     (lambda d: d["hotlists"]["ncic_topics"].append("immigration_violator"),
      [("changed", "/hotlists/ncic_topics", "loosening", "compliant→violating")]),
     (lambda d: d["hotlists"]["ncic_topics"].remove("stolen_plate"),
-     [("changed", "/hotlists/ncic_topics", "tightening", "unchanged")]),
+     [("changed", "/hotlists/ncic_topics", "tightening", "compliant→compliant")]),
     (lambda d: d["audit"]["keyword_review"].update(frequency="quarterly"),
-     [("changed", "/audit/keyword_review/frequency", "loosening", "unchanged")]),
+     [("changed", "/audit/keyword_review/frequency", "loosening", "compliant→compliant")]),
     (lambda d: d["policy"]["prohibited_purposes"].remove("first_amendment_activity"),
      [("changed", "/policy/prohibited_purposes", "loosening", "compliant→violating")]),
     (lambda d: d["agency"].update(name="Lakeside Town PD"),
@@ -109,21 +125,29 @@ def test_an_edited_partner_is_one_change_not_a_removal_and_an_addition(ct_baseli
     (lambda d: d["access"]["roles"][2].update(users=9),
      [("changed", "/access/roles/2/users", "loosening", "compliant→violating")]),
     (lambda d: d["access"]["roles"][0].update(users=500),  # Patrol: the rule does not apply
-     [("changed", "/access/roles/0/users", "neutral", "unchanged")]),
+     [("changed", "/access/roles/0/users", "neutral", "compliant→compliant")]),
     (lambda d: d["sharing"]["partners"][4].update(direction="both"),  # Texas, now outbound
      [("changed", "/sharing/partners/4/direction", "loosening", "compliant→violating")]),
     (lambda d: d["sharing"]["partners"][3].update(warrant_only=False),
      [("changed", "/sharing/partners/3/warrant_only", "loosening", "compliant→violating")]),
     (lambda d: d["sharing"]["partners"].append(
         {"name": "Fort Worth TX PD", "state": "TX", "direction": "inbound"}),
-     [("added", "/sharing/partners/5", "neutral", "unchanged")]),
+     [("added", "/sharing/partners/5", "neutral", "absent→compliant")]),
     (lambda d: d["sharing"]["partners"].append({"name": "Mystery PD", "state": "TX"}),
-     [("added", "/sharing/partners/5", "loosening", "compliant→violating")]),
+     [("added", "/sharing/partners/5", "loosening", "absent→violating")]),
     (lambda d: d["sharing"]["partners"].pop(1),
-     [("removed", "/sharing/partners/1", "tightening", "unchanged")]),
+     [("removed", "/sharing/partners/1", "tightening", "compliant→absent")]),
     (lambda d: d["retention"]["extended_holds"].append(
         {"basis": "warrant", "case_number": "26-9"}),
-     [("added", "/retention/extended_holds/2", "loosening", "unchanged")]),
+     [("added", "/retention/extended_holds/2", "loosening", "absent→compliant")]),
+    # a value that stays violating says so (it used to read "unchanged")
+    (lambda d: d["retention"].update(plate_reads_days=30) or d["retention"].update(
+        hotlist_hits_days=40),
+     [("changed", "/retention/hotlist_hits_days", "loosening", "compliant→violating"),
+      ("changed", "/retention/plate_reads_days", "loosening", "compliant→violating")]),
+    # a whole collection dropped from the export is one change, and unknown fails closed
+    (lambda d: d["access"].pop("roles"),
+     [("removed", "/access/roles", "loosening", "compliant→violating")]),
     (lambda d: d.pop("contract"),  # a section dropped from the export: unknown fails closed
      [("removed", "/contract", "loosening", "compliant→violating")]),
 ])
@@ -167,15 +191,20 @@ def test_drift_cli_exit_codes(tmp_path: Any) -> None:
     worse = str(EXAMPLES / "noncompliant" / "vendor-default-30-days.json")
     same = runner.invoke(app, ["drift", compliant, "--against", compliant])
     assert same.exit_code == 0 and "No changes." in same.stdout
-    bad = runner.invoke(app, ["drift", worse, "--against", compliant])
+    other = runner.invoke(app, ["drift", worse, "--against", compliant])
+    assert other.exit_code == 3 and "describe different agencies" in other.stderr
+    assert "--allow-other-agency" in other.stderr and not other.stdout
+    bad = runner.invoke(app, ["drift", worse, "--against", compliant, "--allow-other-agency"])
     assert bad.exit_code == 1 and "Gate (--fail-on loosening): FAILED" in bad.stdout
-    assert runner.invoke(app, ["drift", worse, "--against", compliant,
+    assert "describe different agencies (compared with --allow-other-agency)" in bad.stdout
+    assert runner.invoke(app, ["drift", worse, "--against", compliant, "--allow-other-agency",
                                "--fail-on", "never"]).exit_code == 0
     broken = tmp_path / "broken.json"
     broken.write_text('{"a": 1, "a": 2}', encoding="utf-8")
     result = runner.invoke(app, ["drift", str(broken), "--against", compliant])
     assert result.exit_code == 3 and "duplicate key 'a'" in result.stderr
-    ignored = runner.invoke(app, ["drift", worse, "--against", compliant, "--ignore", "/sharing",
+    ignored = runner.invoke(app, ["drift", worse, "--against", compliant, "--allow-other-agency",
+                                  "--ignore", "/sharing",
                                   "--ignore", "/retention", "--ignore", "/contract",
                                   "--ignore", "/agency", "--ignore", "/policy/published_url",
                                   "--fail-on", "any"])
@@ -193,5 +222,5 @@ def test_markdown_escapes_table_cells(ct_baseline: Any) -> None:
                          AS_OF.isoformat(), "loosening", changes)
     row = next(line for line in MarkdownDriftReporter().render(report).splitlines()
                if "/agency/name" in line)
-    assert "A \\| B 'C' *D*" in row
-    assert len(re.findall(r"(?<!\\)\|", row)) == 8  # 7 columns: no cell spills over
+    assert '`` "A \\| B `C` *D*" ``' in row  # a code span that holds the backticks
+    assert len(re.findall(r"(?<!\\)\|", row)) == 9  # 8 columns: no cell spills over

@@ -22,15 +22,23 @@ CASES = {
     "schema-ct.json": ["schema", "--as-of", "2027-02-01"],
     "drift-vendor-default.txt": [
         "drift", "examples/noncompliant/vendor-default-30-days.json",
-        "--against", "examples/compliant/lakeside-ct-pd.yaml", "--as-of", "2027-02-01"],
+        "--against", "examples/compliant/lakeside-ct-pd.yaml", "--as-of", "2027-02-01",
+        "--allow-other-agency"],
     "drift-vendor-default.md": [
         "drift", "examples/noncompliant/vendor-default-30-days.json",
         "--against", "examples/compliant/lakeside-ct-pd.yaml", "--as-of", "2027-02-01",
-        "--format", "markdown"],
+        "--allow-other-agency", "--format", "markdown"],
     "drift-federal.json": [
         "drift", "examples/noncompliant/federal-ice-assist.json",
         "--against", "examples/compliant/lakeside-ct-pd.yaml", "--as-of", "2027-02-01",
-        "--format", "json"],
+        "--allow-other-agency", "--format", "json"],
+    "drift-portal-weekly.txt": [
+        "drift", "tests/data/flock/portal/pinecrest-ca-pd/2026-04-10.json", "--against",
+        "tests/data/flock/portal/pinecrest-ca-pd/2026-04-03.json", "--as-of", "2027-02-01"],
+    "drift-portal-weekly.md": [
+        "drift", "tests/data/flock/portal/pinecrest-ca-pd/2026-04-10.json", "--against",
+        "tests/data/flock/portal/pinecrest-ca-pd/2026-04-03.json", "--as-of", "2027-02-01",
+        "--format", "markdown"],
 }
 
 

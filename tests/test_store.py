@@ -95,7 +95,11 @@ def test_approve_records_a_complete_entry_and_snapshot(tmp_path: Path, ct_baseli
     snap = d / "snapshots" / f"{entry['snapshot_sha256']}.json"
     assert sha256_file(snap) == entry["snapshot_sha256"]
     assert snap.read_bytes() == snapshot_bytes(load_document(COMPLIANT).data)
-    assert sorted(p.name for p in d.iterdir()) == ["ledger.jsonl", "lock", "snapshots"]
+    assert entry["agency"] == {"name": "Lakeside Police Department", "ori": "CT0012300",
+                               "state": "CT"}
+    assert sorted(p.name for p in d.iterdir()) == [".gitignore", "ledger.jsonl", "lock",
+                                                   "snapshots"]
+    assert (d / ".gitignore").read_text(encoding="utf-8").splitlines()[-2:] == ["lock", ".tmp-*"]
 
 
 def test_approving_the_same_export_twice_keeps_one_snapshot(tmp_path: Path) -> None:
@@ -409,7 +413,10 @@ def test_drift_against_the_latest_approval(tmp_path: Path) -> None:
     d = str(tmp_path / "st")
     assert run("approve", COMPLIANT, "--by", "A", "--store", d)[0] == 0
     code, out, _ = run("drift", COMPLIANT, "--store", d)
-    assert code == 0 and "No changes." in out and "approved snapshot #1" in out
+    assert code == 0 and "No changes." in out
+    [entry] = Store(d).entries()
+    assert out.splitlines()[0].endswith(f"from approval #1 of {COMPLIANT} (A, "
+                                        f"{entry['timestamp'][:10]}; entry {entry['hash'][:12]})")
 
 
 def test_drift_refuses_a_tampered_snapshot(tmp_path: Path) -> None:

@@ -2,8 +2,8 @@
 
 What the portal publishes becomes export format v1; what it does not publish stays absent, so
 the baseline reports it as unknown. A sharing list that is empty when the same agency's
-previous snapshot (a sibling file named by an earlier date) listed many organisations is a
-failed page load: the partners are left unknown, with a warning, rather than reported as "no
+snapshot just before or just after it (sibling files named by date) lists many organisations is
+a failed page load: the partners are left unknown, with a warning, rather than reported as "no
 partners" (which drift would show as hundreds of removals).
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 from lpr_lint.adapters.base import Adapter, AdapterError, Conversion, classified_partner
 
 FAILED_LOAD_MIN_PREVIOUS = 5
-"""A list this long last week and empty now is taken as a failed page load."""
+"""A list this long the week before or after and empty now is taken as a failed page load."""
 _DATE_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
 _URL = re.compile(r"^https?://\S+$")
 _PROHIBITED = (  # portal free text (lower-cased) → export vocabulary
@@ -30,22 +30,27 @@ _PROHIBITED = (  # portal free text (lower-cased) → export vocabulary
 )
 
 
-def _previous(path: str) -> dict[str, Any] | None:
+def _neighbours(path: str) -> list[tuple[str, dict[str, Any]]]:
+    """The same agency's snapshots just before and just after this one (sibling files named
+    by date), as (date, data)."""
     folder, base = os.path.split(path)
     if not _DATE_FILE.match(base):
-        return None
+        return []
     try:
-        earlier = sorted(n for n in os.listdir(folder or ".") if _DATE_FILE.match(n) and n < base)
+        dated = sorted(n for n in os.listdir(folder or ".") if _DATE_FILE.match(n))
     except OSError:
-        return None
-    if not earlier:
-        return None
-    try:
-        with open(os.path.join(folder, earlier[-1]), encoding="utf-8") as fh:
-            data = json.load(fh)
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
+        return []
+    earlier, later = [n for n in dated if n < base], [n for n in dated if n > base]
+    out = []
+    for name in earlier[-1:] + later[:1]:
+        try:
+            with open(os.path.join(folder, name), encoding="utf-8") as fh:
+                data = json.load(fh)
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict):
+            out.append((name[:-5], data))
+    return out
 
 
 def _names(value: Any) -> list[str]:
@@ -103,13 +108,17 @@ class FlockPortalAdapter(Adapter):
             warnings.append("data retention is not published in this snapshot: unknown")
 
         outbound, inbound = _names(src.get("sharing_outbound")), _names(src.get("sharing_inbound"))
-        previous = _previous(path)
+        neighbours = _neighbours(path) if not (outbound and inbound) else []
         failed = []
         for key, names in (("sharing_outbound", outbound), ("sharing_inbound", inbound)):
-            before = _names(previous.get(key)) if previous else []
-            if not names and len(before) >= FAILED_LOAD_MIN_PREVIOUS:
-                failed.append(f"{key} is empty but listed {len(before)} organisations in the "
-                              "previous snapshot (a failed page load?)")
+            if names:
+                continue
+            for date, data in neighbours:
+                listed = len(_names(data.get(key)))
+                if listed >= FAILED_LOAD_MIN_PREVIOUS:
+                    failed.append(f"{key} is empty but the snapshot of {date} lists {listed} "
+                                  "organisations (a failed page load?)")
+                    break
         if failed:
             warnings += [f"{msg}; partners left unknown" for msg in failed]
         else:

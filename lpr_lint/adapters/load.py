@@ -27,6 +27,8 @@ class Loaded:
     adapter: str
     notices: tuple[str, ...] = ()
     """What the user should know: the format detected, and any adapter warnings."""
+    warnings: tuple[str, ...] = ()
+    """The adapter's warnings alone (what it could not read, e.g. a failed page load)."""
 
 
 def load_input(path: str, display: str | None = None, *, source: str | None = None,
@@ -54,7 +56,7 @@ def load_input(path: str, display: str | None = None, *, source: str | None = No
     notices: tuple[str, ...] = (
         (f"{shown}: read as {name} (detected from its content; --from chooses)",)
         if detected else ())
-    notices += tuple(f"{shown}: warning: {w}" for w in conv.warnings)
+    warnings = tuple(f"{shown}: warning: {w}" for w in conv.warnings)
     doc = Document(shown, conv.data, digest, name,
                    conv.locate or (lambda pointer: (1, 1)))
-    return Loaded(doc, name, notices)
+    return Loaded(doc, name, notices + warnings, warnings)

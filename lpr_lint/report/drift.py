@@ -1,4 +1,10 @@
-"""Drift reports: a ``terraform plan``-like text, a pull-request Markdown comment, and JSON."""
+"""Drift reports: a ``terraform plan``-like text, a pull-request Markdown comment, and JSON.
+
+Every format names what was compared (the approval by number, approver, date and entry hash,
+or the earlier file), the notices about the inputs (a failed page load, another agency), and
+for each change: where, which list item (a partner by name, state, kind, direction and
+permissions), before → after, its direction, compliance before → after and the rules.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +15,13 @@ from typing import Any
 
 from lpr_lint import TOOL_NAME, __version__
 from lpr_lint.drift import LOOSENING, NEUTRAL, TIGHTENING, Change
-from lpr_lint.report.markdown import md_escape
-from lpr_lint.workflow import DriftReport, render_value
+from lpr_lint.jsondata import brief, clip
+from lpr_lint.report.markdown import md_code, md_escape
+from lpr_lint.workflow import DriftReport
 
 SYMBOLS = {"added": "+", "removed": "-", "changed": "~"}
+VALUE_WIDTH = 60
+"""Longest before or after value shown in text and Markdown (cut at a word boundary)."""
 
 
 class DriftReporter(abc.ABC):
@@ -32,24 +41,79 @@ def summary(report: DriftReport) -> dict[str, int]:
         "tightening": sum(1 for c in changes if c.direction == TIGHTENING),
         "neutral": sum(1 for c in changes if c.direction == NEUTRAL),
         "new_violations": sum(1 for c in changes if c.new_violation),
-        "resolved_violations": sum(
-            1 for c in changes
-            if c.compliance_before == "violating" and c.compliance_after == "compliant"),
+        "resolved_violations": sum(1 for c in changes if c.resolved_violation),
     }
 
 
-def _short(value: Any, limit: int = 72) -> str:
-    text = render_value(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _verdict(report: DriftReport) -> str:
+def verdict(report: DriftReport) -> str:
+    """``12 changes: 5 loosening, …; 5 new violations, 1 resolved. Gate (…): FAILED``."""
     s = summary(report)
-    counts = (f"{s['changes']} change{'s' if s['changes'] != 1 else ''}: {s['loosening']} "
-              f"loosening, {s['tightening']} tightening, {s['neutral']} neutral; "
-              f"{s['new_violations']} new violation{'s' if s['new_violations'] != 1 else ''}")
+    counts = (f"{_plural(s['changes'], 'change')}: {s['loosening']} loosening, "
+              f"{s['tightening']} tightening, {s['neutral']} neutral; "
+              f"{_plural(s['new_violations'], 'new violation')}, "
+              f"{s['resolved_violations']} resolved")
     gate = "FAILED" if report.gate_failed else "passed"
     return f"{counts}. Gate (--fail-on {report.fail_on}): {gate}"
+
+
+def legend(report: DriftReport) -> str:
+    """What the symbols mean and which export each pointer is in."""
+    earlier = "the approved snapshot" if report.approval else "the earlier export"
+    return f"(+ added, ~ changed: pointers in the current export; - removed: pointers in {earlier})"
+
+
+def value_text(value: Any, width: int = VALUE_WIDTH) -> str:
+    """A before or after value, compact, long lists of objects counted, cut at a word."""
+    return clip(brief(value), width)
+
+
+def describe_item(c: Change) -> str:
+    """``Blue Lake Rancheria Tribal PD (tribal, outbound; permissions: search, vms)``.
+
+    A detail the name already shows (the state in ``Harris County TX SO``) and the field that
+    the change itself is about are left out.
+    """
+    if c.item is None:
+        return ""
+    field = None if c.whole_item else c.pointer.rsplit("/", 1)[-1]
+    words = set(c.item.name.replace("(", " ").replace(")", " ").split())
+    scalars, lists = [], []
+    for key, value in c.item.details:
+        if key == field:
+            continue
+        if isinstance(value, list):
+            lists.append(f"{key}: {', '.join(str(v) for v in value)}")
+        elif isinstance(value, (dict, bool)):
+            scalars.append(f"{key} {json.dumps(value, sort_keys=True)}")
+        elif str(value) not in words:
+            scalars.append(f"{value} {key}" if isinstance(value, (int, float)) else str(value))
+    parts = "; ".join(p for p in (", ".join(scalars), "; ".join(lists)) if p)
+    name = c.item.name or "(unnamed item)"
+    return name + (f" ({parts})" if parts else "")
+
+
+def compliance_text(c: Change) -> str:
+    """``compliant → violating``; empty for a change no rule governs."""
+    return "" if c.compliance_before is None else (
+        f"{c.compliance_before} → {c.compliance_after}")
+
+
+def rules_text(c: Change) -> str:
+    """The rules that fail after the change (else before it), else every governing rule
+    (none for a whole list item that no rule fails: its compliance says it all)."""
+    if c.whole_item and not (c.failing_after or c.failing_before):
+        return ""
+    return ", ".join(c.failing_after or c.failing_before or c.rules)
+
+
+def _notes(c: Change) -> list[str]:
+    if c.item is not None and c.item.duplicates > 1:
+        return [f"duplicate: {c.item.duplicates} entries with this identity"]
+    return []
 
 
 class TextDriftReporter(DriftReporter):
@@ -58,37 +122,31 @@ class TextDriftReporter(DriftReporter):
     def render(self, report: DriftReport) -> str:
         lines = [f"Drift of {report.after_path} from {report.before_label}",
                  f"baseline {report.baseline.id} {report.baseline.version}, as of "
-                 f"{report.as_of}",
-                 "(+ added, - removed: pointer in the approved export, ~ changed)", ""]
+                 f"{report.as_of}"]
+        lines += [f"note: {n}" for n in report.notices]
+        lines += [legend(report), ""]
         if not report.changes:
-            lines.append("No changes.")
+            lines += ["No changes.", ""]
         for section, changes in groupby(report.changes, key=lambda c: c.section):
             lines.append(section)
             lines.extend(self._line(c) for c in changes)
             lines.append("")
-        lines.append(_verdict(report))
+        lines.append(verdict(report))
         return "\n".join(lines) + "\n"
 
     @staticmethod
     def _line(c: Change) -> str:
-        what = f'{c.pointer} "{c.label}"' if c.label else c.pointer
-        if c.kind == "changed":
-            value = f"{_short(c.before, 36)} → {_short(c.after, 36)}"
+        item = describe_item(c)
+        if c.whole_item:
+            what = f"{c.pointer} {item}"
         else:
-            value = _short(c.after if c.kind == "added" else c.before)
+            value = (f"{value_text(c.before)} → {value_text(c.after)}"
+                     if c.kind == "changed" else
+                     value_text(c.after if c.kind == "added" else c.before, 2 * VALUE_WIDTH))
+            what = f"{c.pointer}{f' of {item}' if item else ''}: {value}"
         tags = [c.direction.upper() if c.direction == LOOSENING else c.direction]
-        if c.compliance != "ungoverned":
-            tags.append(c.compliance.replace("→", " → "))
-        if c.rules:
-            tags.append(", ".join(c.rules))
-        return f"  {SYMBOLS[c.kind]} {what}: {value}  [{'; '.join(tags)}]"
-
-
-def _code(value: Any) -> str:
-    if value is None:
-        return ""
-    text = _short(value, 60).replace("|", "\\|").replace("`", "'")
-    return f"`{text}`"
+        tags += [t for t in (compliance_text(c), rules_text(c)) if t] + _notes(c)
+        return f"  {SYMBOLS[c.kind]} {what}  [{'; '.join(tags)}]"
 
 
 class MarkdownDriftReporter(DriftReporter):
@@ -96,47 +154,67 @@ class MarkdownDriftReporter(DriftReporter):
 
     def render(self, report: DriftReport) -> str:
         icon = "❌" if report.gate_failed else "✅"
-        lines = [f"### lpr-lint drift: `{report.after_path}`",
+        lines = [f"### lpr-lint drift: {md_code(report.after_path, table=False)}",
                  "",
                  f"Compared with {md_escape(report.before_label)} under baseline "
-                 f"`{report.baseline.id}` {report.baseline.version}, as of {report.as_of}.",
-                 "",
-                 f"{icon} **{md_escape(_verdict(report))}**", ""]
+                 f"{md_code(report.baseline.id, table=False)} "
+                 f"{md_escape(report.baseline.version)}, as of {report.as_of}.", ""]
+        lines += [f"> {md_escape(n)}" for n in report.notices]
+        if report.notices:
+            lines.append("")
+        lines += [f"{icon} **{md_escape(verdict(report))}**", ""]
         for section, changes in groupby(report.changes, key=lambda c: c.section):
             lines += [f"#### {md_escape(section)}", "",
-                      "| | Change | Before | After | Direction | Compliance | Rules |",
-                      "|---|---|---|---|---|---|---|"]
+                      "| | Change | Item | Before | After | Direction | Compliance | Rules |",
+                      "|---|---|---|---|---|---|---|---|"]
             for c in changes:
-                what = f"`{c.pointer}`" + (f" {md_escape(c.label)}" if c.label else "")
                 direction = f"**{c.direction}**" if c.direction == LOOSENING else c.direction
-                compliance = "" if c.compliance == "ungoverned" else c.compliance.replace(
-                    "→", " → ")
-                lines.append(f"| {SYMBOLS[c.kind]} | {what} | {_code(c.before)} | "
-                             f"{_code(c.after)} | {direction} | {compliance} | "
-                             f"{', '.join(c.rules)} |")
+                item = md_escape("; ".join([describe_item(c), *_notes(c)]).strip("; "))
+                before = "" if c.before is None or c.whole_item else md_code(value_text(c.before))
+                after = "" if c.after is None or c.whole_item else md_code(value_text(c.after))
+                lines.append(f"| {SYMBOLS[c.kind]} | {md_code(c.pointer)} | {item} | {before} | "
+                             f"{after} | {direction} | {md_escape(compliance_text(c))} | "
+                             f"{md_escape(rules_text(c))} |")
             lines.append("")
         return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _item_json(c: Change) -> dict[str, Any] | None:
+    if c.item is None:
+        return None
+    return {"collection": c.item.collection, "name": c.item.name,
+            "details": dict(c.item.details), "before_index": c.item.before,
+            "after_index": c.item.after, "duplicates": c.item.duplicates,
+            "whole": c.whole_item}
 
 
 class JsonDriftReporter(DriftReporter):
     """``changes[]`` with pointer, kind, before, after, direction, rules and compliance."""
 
     def render(self, report: DriftReport) -> str:
+        approval = report.approval
         data = {
             "tool": {"name": TOOL_NAME, "version": __version__},
             "baseline": {"id": report.baseline.id, "version": report.baseline.version,
                          "sha256": report.baseline.sha256},
             "as_of": report.as_of,
-            "before": {"label": report.before_label, "sha256": report.before_sha256},
+            "before": {"label": report.before_label, "sha256": report.before_sha256,
+                       "approval": None if approval is None else {
+                           "seq": approval.seq, "hash": approval.hash,
+                           "approver": approval.approver, "timestamp": approval.timestamp,
+                           "path": approval.path}},
             "after": {"path": report.after_path, "sha256": report.after_sha256},
+            "notices": list(report.notices),
             "fail_on": report.fail_on,
             "gate_failed": report.gate_failed,
             "changes": [
                 {"pointer": c.pointer, "section": c.section, "label": c.label, "kind": c.kind,
-                 "before": c.before, "after": c.after, "direction": c.direction,
-                 "rules": list(c.rules), "compliance": c.compliance,
-                 "compliance_before": c.compliance_before,
-                 "compliance_after": c.compliance_after}
+                 "item": _item_json(c), "before": c.before, "after": c.after,
+                 "direction": c.direction, "rules": list(c.rules),
+                 "compliance": c.compliance, "compliance_before": c.compliance_before,
+                 "compliance_after": c.compliance_after,
+                 "failing_before": list(c.failing_before),
+                 "failing_after": list(c.failing_after)}
                 for c in report.changes],
             "summary": summary(report),
         }
