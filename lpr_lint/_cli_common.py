@@ -29,6 +29,9 @@ FormatChoice = enum.Enum(  # type: ignore[misc]
 DriftFormat = enum.Enum(  # type: ignore[misc]
     "DriftFormat", {name: name for name in ("text", "json", "markdown")}, type=str)
 """``drift --format`` choices (the drift reporter registry's keys; checked by a test)."""
+HistoryFormat = enum.Enum(  # type: ignore[misc]
+    "HistoryFormat", {name: name for name in ("text", "json", "markdown")}, type=str)
+"""``history --format`` choices (the history reporter registry's keys; checked by a test)."""
 DriftGate = enum.Enum(  # type: ignore[misc]
     "DriftGate", {name: name for name in ("loosening", "violation", "any", "never")}, type=str)
 """``drift --fail-on`` choices (:data:`lpr_lint.drift.GATES`; checked by a test)."""

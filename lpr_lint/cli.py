@@ -254,6 +254,7 @@ def convert(
 
 app.command()(cli_history.approve)
 app.command()(cli_history.drift)
+app.command()(cli_history.history)
 app.add_typer(cli_history.ledger_app, name="ledger")
 app.command()(cli_setup.config)
 app.command()(cli_setup.init)

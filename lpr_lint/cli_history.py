@@ -18,6 +18,7 @@ from lpr_lint._cli_common import (
     DriftGate,
     FailOnOpt,
     FromOpt,
+    HistoryFormat,
     SourceChoice,
     StoreOpt,
     as_of_date,
@@ -26,7 +27,7 @@ from lpr_lint._cli_common import (
     required_text,
     settings,
 )
-from lpr_lint.errors import ExitCode, LprLintError
+from lpr_lint.errors import ExitCode, InputError, LprLintError
 from lpr_lint.model import Severity
 
 
@@ -165,3 +166,47 @@ def drift(
         fatal(str(exc))
     typer.echo(DRIFT_REPORTERS[DriftFormat(output_format).value]().render(report), nl=False)
     raise typer.Exit(int(ExitCode.FINDINGS if report.gate_failed else ExitCode.OK))
+
+
+def history(
+    path: Annotated[str, typer.Argument(
+        metavar="PATH", help="A folder of one agency's snapshots (e.g. Flock portal snapshots "
+        "named YYYY-MM-DD.json), or with --git an export file whose git history to follow.",
+        show_default=False)],
+    git: Annotated[bool, typer.Option(
+        "--git", help="Follow PATH's committed versions in git instead of a folder.")] = False,
+    output_format: Annotated[HistoryFormat, typer.Option(
+        "--format", "-f", case_sensitive=False, help="Report format.")] = "text",  # type: ignore[assignment]
+    fail_on: Annotated[DriftGate, typer.Option(
+        "--fail-on", case_sensitive=False,
+        help="Fail (exit 1) when a step has: loosening (a loosening change or new violation), "
+        "violation, any change, or never.")] = "loosening",  # type: ignore[assignment]
+    ignore: Annotated[list[str] | None, typer.Option(
+        "--ignore", metavar="POINTER",
+        help="Also ignore this value (JSON Pointer, * for list items); repeatable.")] = None,
+    allow_other_agency: Annotated[bool, typer.Option(
+        "--allow-other-agency",
+        help="List snapshots of different agencies together (refused by default).")] = False,
+    baseline: BaselineOpt = None,
+    as_of: AsOfOpt = None,
+    source: FromOpt = None,
+) -> None:
+    """One agency's snapshots in date order: each one's verdict and what changed from one to
+    the next, loosening first."""
+    from lpr_lint.engine import Options
+    from lpr_lint.report.history import HISTORY_REPORTERS
+    from lpr_lint.timeline import history as do_history
+
+    try:
+        s = settings(baseline=(baseline, "--baseline"), fail_on=(None, "--fail-on"))
+        options = Options(as_of=as_of_date(as_of), fail_on=Severity(s["fail_on"].value),
+                          allow_unknown=bool(s["allow_unknown"].value))
+        timeline = do_history(path, load_baseline(s["baseline"].value), options, git=git,
+                              fail_on=DriftGate(fail_on).value, ignore=ignore or (),
+                              source=SourceChoice(source).value if source else None,
+                              allow_other_agency=allow_other_agency)
+    except LprLintError as exc:
+        fatal(exc.one_line() if isinstance(exc, InputError) else str(exc))
+    typer.echo(HISTORY_REPORTERS[HistoryFormat(output_format).value]().render(timeline),
+               nl=False)
+    raise typer.Exit(int(ExitCode.FINDINGS if timeline.gate_failed else ExitCode.OK))

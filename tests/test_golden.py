@@ -32,6 +32,10 @@ CASES = {
         "drift", "examples/noncompliant/federal-ice-assist.json",
         "--against", "examples/compliant/lakeside-ct-pd.yaml", "--as-of", "2027-02-01",
         "--allow-other-agency", "--format", "json"],
+    "history-portal.txt": ["history", "tests/data/flock/portal/pinecrest-ca-pd", "--as-of",
+                           "2027-02-01"],
+    "history-portal.md": ["history", "tests/data/flock/portal/pinecrest-ca-pd", "--as-of",
+                          "2027-02-01", "--format", "markdown"],
     "drift-portal-weekly.txt": [
         "drift", "tests/data/flock/portal/pinecrest-ca-pd/2026-04-10.json", "--against",
         "tests/data/flock/portal/pinecrest-ca-pd/2026-04-03.json", "--as-of", "2027-02-01"],

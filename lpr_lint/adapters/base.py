@@ -24,6 +24,10 @@ class Conversion:
     locate: Callable[[str], tuple[int, int]] | None = None
     """Maps an export pointer to a line and column in the source file, where it can."""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    gaps: tuple[str, ...] = ()
+    """Pointers left unknown because the source failed (a page that did not load), not
+    because it never publishes them: a timeline compares them with the last snapshot that
+    had them."""
 
 
 class Adapter(abc.ABC):

@@ -148,11 +148,11 @@ class FlockPortalAdapter(Adapter):
             where["/hotlists/sources"] = "/hotlists_alerted_on"
 
         def locate(pointer: str) -> tuple[int, int]:
-            best = ""
-            for prefix in where:
-                if (pointer == prefix or pointer.startswith(prefix + "/")) and len(prefix) > len(
-                        best):
-                    best = prefix
-            return locate_src(where[best]) if best else (1, 1)
+            prefix = pointer  # the longest mapped prefix, one segment shorter at a time
+            while prefix:
+                if prefix in where:
+                    return locate_src(where[prefix])
+                prefix = prefix[: prefix.rfind("/")]
+            return (1, 1)
 
-        return Conversion(out, tuple(warnings), locate)
+        return Conversion(out, tuple(warnings), locate, gaps=("/sharing",) if failed else ())

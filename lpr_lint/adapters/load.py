@@ -29,13 +29,22 @@ class Loaded:
     """What the user should know: the format detected, and any adapter warnings."""
     warnings: tuple[str, ...] = ()
     """The adapter's warnings alone (what it could not read, e.g. a failed page load)."""
+    gaps: tuple[str, ...] = ()
+    """Pointers the source failed to give (see :attr:`Conversion.gaps`)."""
 
 
 def load_input(path: str, display: str | None = None, *, source: str | None = None,
                max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded:
     """Read ``path`` as ``source`` (an adapter name), or as the format its content shows."""
     shown = display if display is not None else path
-    raw = read_bytes(path, shown, max_bytes)
+    return load_bytes(read_bytes(path, shown, max_bytes), path, shown, source=source)
+
+
+def load_bytes(raw: bytes, path: str, display: str | None = None, *,
+               source: str | None = None) -> Loaded:
+    """Read file content (``path`` gives its extension, and vendor adapters may look beside
+    it) as ``source``, or as the format the content shows."""
+    shown = display if display is not None else path
     text = decode(raw, shown)
     ext = EXTENSIONS.get(os.path.splitext(path)[1].lower())
     detected = source is None
@@ -59,4 +68,4 @@ def load_input(path: str, display: str | None = None, *, source: str | None = No
     warnings = tuple(f"{shown}: warning: {w}" for w in conv.warnings)
     doc = Document(shown, conv.data, digest, name,
                    conv.locate or (lambda pointer: (1, 1)))
-    return Loaded(doc, name, notices + warnings, warnings)
+    return Loaded(doc, name, notices + warnings, warnings, conv.gaps)

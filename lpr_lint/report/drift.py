@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import abc
 import json
+from collections.abc import Sequence
 from itertools import groupby
 from typing import Any
 
@@ -32,9 +33,8 @@ class DriftReporter(abc.ABC):
         """The complete output, ending in a newline."""
 
 
-def summary(report: DriftReport) -> dict[str, int]:
-    """Counts shared by every format."""
-    changes = report.changes
+def counts(changes: Sequence[Change]) -> dict[str, int]:
+    """How many changes of each direction, new violations and resolved ones."""
     return {
         "changes": len(changes),
         "loosening": sum(1 for c in changes if c.direction == LOOSENING),
@@ -45,19 +45,32 @@ def summary(report: DriftReport) -> dict[str, int]:
     }
 
 
+def summary(report: DriftReport) -> dict[str, int]:
+    """Counts shared by every format."""
+    return counts(report.changes)
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def counts_text(changes: Sequence[Change]) -> str:
+    """``12 changes: 5 loosening, 6 tightening, 1 neutral; 5 new violations, 1 resolved``."""
+    s = counts(changes)
+    return (f"{_plural(s['changes'], 'change')}: {s['loosening']} loosening, "
+            f"{s['tightening']} tightening, {s['neutral']} neutral; "
+            f"{_plural(s['new_violations'], 'new violation')}, "
+            f"{s['resolved_violations']} resolved")
+
+
+def gate_text(fail_on: str, failed: bool) -> str:
+    """``Gate (--fail-on loosening): FAILED``."""
+    return f"Gate (--fail-on {fail_on}): {'FAILED' if failed else 'passed'}"
+
+
 def verdict(report: DriftReport) -> str:
-    """``12 changes: 5 loosening, …; 5 new violations, 1 resolved. Gate (…): FAILED``."""
-    s = summary(report)
-    counts = (f"{_plural(s['changes'], 'change')}: {s['loosening']} loosening, "
-              f"{s['tightening']} tightening, {s['neutral']} neutral; "
-              f"{_plural(s['new_violations'], 'new violation')}, "
-              f"{s['resolved_violations']} resolved")
-    gate = "FAILED" if report.gate_failed else "passed"
-    return f"{counts}. Gate (--fail-on {report.fail_on}): {gate}"
+    """``12 changes: …; 5 new violations, 1 resolved. Gate (…): FAILED``."""
+    return f"{counts_text(report.changes)}. {gate_text(report.fail_on, report.gate_failed)}"
 
 
 def legend(report: DriftReport) -> str:
@@ -116,6 +129,53 @@ def _notes(c: Change) -> list[str]:
     return []
 
 
+def change_line(c: Change, indent: str = "  ") -> str:
+    """One change as a line of text: symbol, where, what, direction, compliance, rules."""
+    item = describe_item(c)
+    if c.whole_item:
+        what = f"{c.pointer} {item}"
+    else:
+        value = (f"{value_text(c.before)} → {value_text(c.after)}"
+                 if c.kind == "changed" else
+                 value_text(c.after if c.kind == "added" else c.before, 2 * VALUE_WIDTH))
+        what = f"{c.pointer}{f' of {item}' if item else ''}: {value}"
+    tags = [c.direction.upper() if c.direction == LOOSENING else c.direction]
+    tags += [t for t in (compliance_text(c), rules_text(c)) if t] + _notes(c)
+    return f"{indent}{SYMBOLS[c.kind]} {what}  [{'; '.join(tags)}]"
+
+
+MD_HEADER = ["| | Change | Item | Before | After | Direction | Compliance | Rules |",
+             "|---|---|---|---|---|---|---|---|"]
+
+
+def change_row(c: Change) -> str:
+    """One change as a Markdown table row (every cell escaped)."""
+    direction = f"**{c.direction}**" if c.direction == LOOSENING else c.direction
+    item = md_escape("; ".join([describe_item(c), *_notes(c)]).strip("; "))
+    before = "" if c.before is None or c.whole_item else md_code(value_text(c.before))
+    after = "" if c.after is None or c.whole_item else md_code(value_text(c.after))
+    return (f"| {SYMBOLS[c.kind]} | {md_code(c.pointer)} | {item} | {before} | {after} | "
+            f"{direction} | {md_escape(compliance_text(c))} | {md_escape(rules_text(c))} |")
+
+
+def _item_json(c: Change) -> dict[str, Any] | None:
+    if c.item is None:
+        return None
+    return {"collection": c.item.collection, "name": c.item.name,
+            "details": dict(c.item.details), "before_index": c.item.before,
+            "after_index": c.item.after, "duplicates": c.item.duplicates,
+            "whole": c.whole_item}
+
+
+def change_json(c: Change) -> dict[str, Any]:
+    """One change as JSON data."""
+    return {"pointer": c.pointer, "section": c.section, "label": c.label, "kind": c.kind,
+            "item": _item_json(c), "before": c.before, "after": c.after,
+            "direction": c.direction, "rules": list(c.rules), "compliance": c.compliance,
+            "compliance_before": c.compliance_before, "compliance_after": c.compliance_after,
+            "failing_before": list(c.failing_before), "failing_after": list(c.failing_after)}
+
+
 class TextDriftReporter(DriftReporter):
     """Grouped by section, loosening changes first, with + / - / ~ like ``terraform plan``."""
 
@@ -129,24 +189,10 @@ class TextDriftReporter(DriftReporter):
             lines += ["No changes.", ""]
         for section, changes in groupby(report.changes, key=lambda c: c.section):
             lines.append(section)
-            lines.extend(self._line(c) for c in changes)
+            lines.extend(change_line(c) for c in changes)
             lines.append("")
         lines.append(verdict(report))
         return "\n".join(lines) + "\n"
-
-    @staticmethod
-    def _line(c: Change) -> str:
-        item = describe_item(c)
-        if c.whole_item:
-            what = f"{c.pointer} {item}"
-        else:
-            value = (f"{value_text(c.before)} → {value_text(c.after)}"
-                     if c.kind == "changed" else
-                     value_text(c.after if c.kind == "added" else c.before, 2 * VALUE_WIDTH))
-            what = f"{c.pointer}{f' of {item}' if item else ''}: {value}"
-        tags = [c.direction.upper() if c.direction == LOOSENING else c.direction]
-        tags += [t for t in (compliance_text(c), rules_text(c)) if t] + _notes(c)
-        return f"  {SYMBOLS[c.kind]} {what}  [{'; '.join(tags)}]"
 
 
 class MarkdownDriftReporter(DriftReporter):
@@ -164,28 +210,10 @@ class MarkdownDriftReporter(DriftReporter):
             lines.append("")
         lines += [f"{icon} **{md_escape(verdict(report))}**", ""]
         for section, changes in groupby(report.changes, key=lambda c: c.section):
-            lines += [f"#### {md_escape(section)}", "",
-                      "| | Change | Item | Before | After | Direction | Compliance | Rules |",
-                      "|---|---|---|---|---|---|---|---|"]
-            for c in changes:
-                direction = f"**{c.direction}**" if c.direction == LOOSENING else c.direction
-                item = md_escape("; ".join([describe_item(c), *_notes(c)]).strip("; "))
-                before = "" if c.before is None or c.whole_item else md_code(value_text(c.before))
-                after = "" if c.after is None or c.whole_item else md_code(value_text(c.after))
-                lines.append(f"| {SYMBOLS[c.kind]} | {md_code(c.pointer)} | {item} | {before} | "
-                             f"{after} | {direction} | {md_escape(compliance_text(c))} | "
-                             f"{md_escape(rules_text(c))} |")
+            lines += [f"#### {md_escape(section)}", "", *MD_HEADER]
+            lines.extend(change_row(c) for c in changes)
             lines.append("")
         return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def _item_json(c: Change) -> dict[str, Any] | None:
-    if c.item is None:
-        return None
-    return {"collection": c.item.collection, "name": c.item.name,
-            "details": dict(c.item.details), "before_index": c.item.before,
-            "after_index": c.item.after, "duplicates": c.item.duplicates,
-            "whole": c.whole_item}
 
 
 class JsonDriftReporter(DriftReporter):
@@ -207,15 +235,7 @@ class JsonDriftReporter(DriftReporter):
             "notices": list(report.notices),
             "fail_on": report.fail_on,
             "gate_failed": report.gate_failed,
-            "changes": [
-                {"pointer": c.pointer, "section": c.section, "label": c.label, "kind": c.kind,
-                 "item": _item_json(c), "before": c.before, "after": c.after,
-                 "direction": c.direction, "rules": list(c.rules),
-                 "compliance": c.compliance, "compliance_before": c.compliance_before,
-                 "compliance_after": c.compliance_after,
-                 "failing_before": list(c.failing_before),
-                 "failing_after": list(c.failing_after)}
-                for c in report.changes],
+            "changes": [change_json(c) for c in report.changes],
             "summary": summary(report),
         }
         return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
