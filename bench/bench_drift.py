@@ -4,7 +4,12 @@ Run from the repository root:  python bench/bench_drift.py [--repeat 5] [--repea
 
 Builds pairs of exports with 10,000 and 100,000 sharing partners (1% of them changed, the
 list shuffled), checks that lpr-lint reports exactly the partners changed (exit 1 if not),
-then times whole processes, interleaved, and prints a table and the two targets.
+then times whole processes, interleaved, and prints a table and the targets. Each size is run
+twice: partners keyed by ORI or name and state, and partners with names only (no ORI, no
+state, as in real vendor files), which must pair as well and take at most 1.5 × as long.
+
+With ../shared/data present it also times `lpr-lint history` over every real agency folder of
+portal snapshots (target: each under a second); --no-history skips that.
 """
 
 from __future__ import annotations
@@ -44,9 +49,13 @@ def find_tool(name: str) -> str | None:
     return str(local) if local.is_file() else shutil.which(name)
 
 
-def partner(i: int, rng: random.Random) -> dict[str, Any]:
+def partner(i: int, rng: random.Random, names_only: bool = False) -> dict[str, Any]:
     state = "CT" if rng.random() < 0.85 else rng.choice(DECLARED)
     p: dict[str, Any] = {"name": f"Agency {i:05d} {state} PD"}
+    if names_only:
+        p.update(kind="municipal", direction=rng.choice(DIRECTIONS),
+                 permissions=list(rng.choice(PERMISSIONS)))
+        return p
     if rng.random() < 0.8:
         p["ori"] = f"{state}{rng.randrange(10**7):07d}"
     p.update(state=state, kind="municipal", direction=rng.choice(DIRECTIONS),
@@ -59,13 +68,15 @@ def partner(i: int, rng: random.Random) -> dict[str, Any]:
     return p
 
 
-def build_pair(base: dict[str, Any], n: int, rng: random.Random) -> tuple[Any, Any, Expected]:
-    """Old and new exports with n partners; 1% of them changed in new, which is shuffled."""
+def build_pair(base: dict[str, Any], n: int, rng: random.Random,
+               names_only: bool = False) -> tuple[Any, Any, Expected]:
+    """Old and new exports with n partners; 1% of them changed in new, which is shuffled.
+    ``names_only``: partners have no ORI and no state (identified by their names alone)."""
     k = n // 100
     n_added = k * 15 // 100  # 15% of the touched partners are added, 85% edited or removed
     old_partners, oris = [], set()
     for i in range(n + n_added):
-        p = partner(i, rng)
+        p = partner(i, rng, names_only)
         while "ori" in p and p["ori"] in oris:  # ORIs are identities: keep them unique
             p["ori"] = f"{p['state']}{rng.randrange(10**7):07d}"
         oris.add(p.get("ori"))
@@ -83,6 +94,9 @@ def build_pair(base: dict[str, Any], n: int, rng: random.Random) -> tuple[Any, A
             expected[name] = {"changed"}
         elif pos < cut[1]:
             p["direction"] = rng.choice([d for d in DIRECTIONS if d != p["direction"]])
+            expected[name] = {"changed"}
+        elif pos < cut[2] and names_only:
+            p["kind"] = "county"
             expected[name] = {"changed"}
         elif pos < cut[2]:
             p["state"] = rng.choice([s for s in ("CT", *DECLARED) if s != p["state"]])
@@ -130,23 +144,74 @@ def timed(cmd: list[str], timeout: float | None = None) -> float | None:
     return time.perf_counter() - t0
 
 
-def time_case(lpr_cmd: list[str], dd_cmd: list[str], repeat: int, warmup: int,
+def time_case(lpr_cmd: list[str], dd_cmd: list[str] | None, repeat: int, warmup: int,
               dd_timeout: float) -> tuple[list[float], list[float] | None]:
-    """Interleaved runs lpr-lint, DeepDiff, ...; DeepDiff stops at its first timeout."""
+    """Interleaved runs lpr-lint, DeepDiff, ...; DeepDiff stops at its first timeout (and is
+    not run at all without a command)."""
     lpr_times: list[float] = []
-    dd_times: list[float] | None = []
+    dd_times: list[float] | None = [] if dd_cmd else None
     for i in range(warmup + repeat):
         t = timed(lpr_cmd)
         assert t is not None
         if i >= warmup:
             lpr_times.append(t)
-        if dd_times is not None:
+        if dd_times is not None and dd_cmd:
             t = timed(dd_cmd, dd_timeout)
             if t is None:
                 dd_times = None
             elif i >= warmup:
                 dd_times.append(t)
     return lpr_times, dd_times
+
+
+def run_case(lpr: str, tmp: Path, label: str, pair: tuple[Any, Any, Expected]) -> list[str]:
+    """Write a pair, run lpr-lint drift once, print what it found; the lpr-lint command."""
+    old, new, expected = pair
+    paths = [tmp / f"old-{label}.json", tmp / f"new-{label}.json"]
+    for data, path in zip((old, new), paths, strict=True):
+        path.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    lpr_cmd = [lpr, "drift", str(paths[1]), "--against", str(paths[0]),
+               "--format", "json", "--as-of", AS_OF]
+    proc = subprocess.run(lpr_cmd, capture_output=True, text=True, check=False, env=ENV)
+    if proc.returncode not in (0, 1):
+        sys.exit(f"lpr-lint drift failed (exit {proc.returncode}):\n{proc.stderr}")
+    report = json.loads(proc.stdout)
+    problems = check_report(report, old, new, expected)
+    kinds = [sorted(v) for v in expected.values()]
+    n = len(old["sharing"]["partners"])
+    print(f"{label}: {n:,} partners, {len(new['sharing']['partners']):,} after; "
+          f"{len(expected)} touched ({kinds.count(['changed'])} edited in place, "
+          f"{kinds.count(['added', 'removed'])} re-identified, "
+          f"{kinds.count(['removed'])} removed, {kinds.count(['added'])} added); "
+          f"lpr-lint: {len(report['changes'])} changes, exit {proc.returncode}")
+    print("correctness: ok" if not problems else f"correctness: {len(problems)} problems")
+    for line in problems[:20]:
+        print(f"  {line}")
+    return [*lpr_cmd, *(["--problems"] if problems else [])]
+
+
+def bench_history(lpr: str) -> None:
+    """Time `lpr-lint history` once over every real agency folder; re-time the slowest."""
+    portal = ROOT.parent / "shared" / "data" / "flock-portal"
+    if not portal.is_dir():
+        print("history: ../shared/data/flock-portal is absent; skipped")
+        return
+    times = []
+    for folder in sorted(p for p in portal.iterdir() if p.is_dir()):
+        n = len(list(folder.glob("*.json")))
+        cmd = [lpr, "history", str(folder), "--format", "json", "--as-of", AS_OF]
+        t = timed(cmd)
+        assert t is not None
+        times.append((t, n, folder.name, cmd))
+    slow = sorted(times, reverse=True)[:3]
+    again = [(statistics.median([timed(cmd) or 0.0 for _ in range(3)]), n, name)
+             for _, n, name, _cmd in slow for cmd in [_cmd]]
+    print(f"history over {len(times)} agencies' portal snapshot folders (3-6 snapshots each): "
+          f"median {statistics.median(t for t, *_ in times):.3f} s, "
+          f"max {max(t for t, *_ in times):.3f} s")
+    for t, n, name in again:
+        print(f"  slowest: {name} ({n} snapshots): median of 3 {t:.3f} s")
+    print(f"history, slowest agency: {max(t for t, *_ in again):.3f} s (target < 1.0 s)")
 
 
 def main() -> int:
@@ -158,6 +223,8 @@ def main() -> int:
                     help="seconds before a DeepDiff run is abandoned (reported as > timeout)")
     ap.add_argument("--no-bytecode-cache", action="store_true",
                     help="keep the inherited environment (e.g. PYTHONDONTWRITEBYTECODE=1)")
+    ap.add_argument("--no-history", action="store_true",
+                    help="skip timing `lpr-lint history` over the real portal snapshots")
     args = ap.parse_args()
     lpr = find_tool("lpr-lint")
     if lpr is None:
@@ -172,47 +239,43 @@ def main() -> int:
             ENV["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
         cache = "inherited env" if args.no_bytecode_cache else f"cached under {tmp / 'pycache'}"
         print(f"lpr-lint: {lpr}\npython:   {sys.executable}\nas-of: {AS_OF}\nbytecode: {cache}\n")
-        rng = random.Random(42)
+        keyed_rng, names_rng = random.Random(42), random.Random(7)
         for n, repeat in zip(SIZES, (args.repeat, args.repeat_large), strict=True):
-            label = f"{n // 1000}k"
-            old, new, expected = build_pair(base, n, rng)
-            paths = [tmp / f"old-{label}.json", tmp / f"new-{label}.json"]
-            for data, path in zip((old, new), paths, strict=True):
-                path.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
-            lpr_cmd = [lpr, "drift", str(paths[1]), "--against", str(paths[0]),
-                       "--format", "json", "--as-of", AS_OF]
-            proc = subprocess.run(lpr_cmd, capture_output=True, text=True, check=False, env=ENV)
-            if proc.returncode not in (0, 1):
-                sys.exit(f"lpr-lint drift failed (exit {proc.returncode}):\n{proc.stderr}")
-            report = json.loads(proc.stdout)
-            problems = check_report(report, old, new, expected)
-            kinds = [sorted(v) for v in expected.values()]
-            print(f"{label}: {n:,} partners, {len(new['sharing']['partners']):,} after; "
-                  f"{len(expected)} touched ({kinds.count(['changed'])} edited in place, "
-                  f"{kinds.count(['added', 'removed'])} re-identified, "
-                  f"{kinds.count(['removed'])} removed, {kinds.count(['added'])} added); "
-                  f"lpr-lint: {len(report['changes'])} changes, exit {proc.returncode}")
-            print("correctness: ok" if not problems else f"correctness: {len(problems)} problems")
-            for line in problems[:20]:
-                print(f"  {line}")
-            failures += bool(problems)
-            dd_cmd = [sys.executable, "-c", DEEPDIFF, str(paths[0]), str(paths[1])]
-            rows.append((label, *time_case(lpr_cmd, dd_cmd, repeat, args.warmup,
-                                           args.deepdiff_timeout)))
+            for names_only in (False, True):
+                label = f"{n // 1000}k" + ("-names" if names_only else "")
+                rng = names_rng if names_only else keyed_rng
+                lpr_cmd = run_case(lpr, tmp, label, build_pair(base, n, rng, names_only))
+                if lpr_cmd[-1] == "--problems":
+                    failures += 1
+                    lpr_cmd = lpr_cmd[:-1]
+                dd_cmd = None if names_only else [sys.executable, "-c", DEEPDIFF,
+                                                  lpr_cmd[4], lpr_cmd[2]]
+                rows.append((label, *time_case(lpr_cmd, dd_cmd, repeat, args.warmup,
+                                               args.deepdiff_timeout)))
     print()
-    header = (f"{'case':<6}{'lpr-lint median s':>19}{'min s':>9}{'runs':>6}"
+    header = (f"{'case':<11}{'lpr-lint median s':>19}{'min s':>9}{'runs':>6}"
               f"{'DeepDiff median s':>19}{'runs':>6}{'ratio':>8}")
     print(header + "\n" + "-" * len(header))
     med = {label: statistics.median(ts) for label, ts, _ in rows}
     for label, ts, dd in rows:
         limit = args.deepdiff_timeout
-        dd_text = f"{statistics.median(dd):.3f}" if dd else f"> {limit:g} (timeout)"
-        ratio = f"{med[label] / statistics.median(dd):.3f}" if dd else f"< {med[label] / limit:.3f}"
-        print(f"{label:<6}{med[label]:>19.3f}{min(ts):>9.3f}{len(ts):>6}{dd_text:>19}"
+        if label.endswith("-names"):
+            dd_text, ratio = "(not run)", ""
+        else:
+            dd_text = f"{statistics.median(dd):.3f}" if dd else f"> {limit:g} (timeout)"
+            ratio = (f"{med[label] / statistics.median(dd):.3f}" if dd
+                     else f"< {med[label] / limit:.3f}")
+        print(f"{label:<11}{med[label]:>19.3f}{min(ts):>9.3f}{len(ts):>6}{dd_text:>19}"
               f"{len(dd) if dd else 0:>6}{ratio:>8}")
     print("(ratio = lpr-lint median / DeepDiff median; whole processes, interleaved)\n")
     print(f"10k drift whole process: {med['10k']:.3f} s (target ≤ 1.0 s)")
     print(f"100k / 10k time ratio: {med['100k'] / med['10k']:.2f} (target ≤ 12)")
+    for size in ("10k", "100k"):
+        print(f"{size} names only / keyed: {med[size + '-names'] / med[size]:.2f} "
+              "(target ≤ 1.5)")
+    if not args.no_history:
+        print()
+        bench_history(lpr)
     return 1 if failures else 0
 
 

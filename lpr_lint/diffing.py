@@ -80,34 +80,97 @@ def without(data: Any, patterns: Iterable[str]) -> Any:
 # --- matching ----------------------------------------------------------------------------
 
 
-def _identity(item: Any, keys: tuple[str, ...]) -> Hashable | None:
-    if not isinstance(item, dict):
+def _key(item: Any, keys: tuple[str, ...]) -> Hashable | None:
+    """An item's key under one key set: None where the item is not an object or lacks a field
+    of the set (null and "" count as lacking it). Strings are the usual case and the fast one;
+    other values are kept apart by type (``1``, ``true`` and ``"1"`` differ)."""
+    if type(item) is not dict:
         return None
-    try:
-        values = tuple(item[k] for k in keys)
-    except KeyError:
-        return None
-    if all(isinstance(v, str) for v in values):  # the usual case, and the fast one
+    if len(keys) == 1:
+        value = item.get(keys[0])
+        if type(value) is str:
+            return value or None
+        return None if value is None else _dump([value])
+    values = tuple(item.get(k) for k in keys)
+    if all(type(v) is str and v for v in values):
         return values
-    return _dump(values)  # lists, numbers, true and 1 kept apart
+    if any(v is None or v == "" for v in values):
+        return None
+    return _dump(list(values))
+
+
+def _level_keys(items: Sequence[Any], keys: tuple[str, ...]) -> list[Hashable | None]:
+    """:func:`_key` for every item (the one-field and two-field sets inlined: they are the
+    ones baselines use, over lists of up to hundreds of thousands of items)."""
+    if len(keys) == 1:
+        k = keys[0]
+        return [v if type(v) is str and v else None if v is None or v == ""
+                else _key(item, keys)
+                for item in items
+                for v in (item.get(k) if type(item) is dict else None,)]
+    if len(keys) == 2:
+        k1, k2 = keys
+        out: list[Hashable | None] = []
+        append = out.append
+        for item in items:
+            if type(item) is not dict:
+                append(None)
+                continue
+            a, b = item.get(k1), item.get(k2)
+            if type(a) is str and type(b) is str and a and b:
+                append((a, b))
+            else:
+                append(_key(item, keys))
+        return out
+    return [_key(item, keys) for item in items]
 
 
 def _twin_key(item: Any) -> str:
     return _dump(canonical(item))
 
 
-Keys = list[tuple[Hashable | None, ...]]
+class KeyTable:
+    """The keys of one list's items under each key set, computed when first needed."""
+
+    def __init__(self, items: Sequence[Any], identity: tuple[tuple[str, ...], ...]) -> None:
+        self.items = items
+        self.identity = identity
+        self._levels: dict[int, list[Hashable | None]] = {}
+        self._counts: dict[int | None, Counter[Hashable]] = {}
+
+    def level(self, n: int) -> list[Hashable | None]:
+        """Every item's key under key set ``n``."""
+        if n not in self._levels:
+            self._levels[n] = _level_keys(self.items, self.identity[n])
+        return self._levels[n]
+
+    def first(self, i: int) -> tuple[int, Hashable] | None:
+        """The first key set item ``i`` has in full, and its key there."""
+        for n in range(len(self.identity)):
+            key = self.level(n)[i]
+            if key is not None:
+                return n, key
+        return None
+
+    def duplicates(self, i: int) -> int:
+        """How many items of the list share item ``i``'s identity (1: it is unique): its key
+        under the first key set it has (the whole item when it has none)."""
+        first = self.first(i)
+        level, key = first if first is not None else (None, _twin_key(self.items[i]))
+        if level not in self._counts:
+            self._counts[level] = Counter(
+                k for k in self.level(level) if k is not None) if level is not None else Counter(
+                _twin_key(item) for n, item in enumerate(self.items) if self.first(n) is None)
+        return self._counts[level][key]
 
 
-def _keys(items: Sequence[Any], identity: tuple[tuple[str, ...], ...]) -> Keys:
-    """Each item's key under every key set (None where it lacks a field of the set)."""
-    return [tuple(_identity(item, ks) for ks in identity) for item in items]
-
-
-def _conflict(a: tuple[Hashable | None, ...], b: tuple[Hashable | None, ...], level: int) -> bool:
+def _conflict(a: KeyTable, i: int, b: KeyTable, j: int, level: int) -> bool:
     """Do two items differ on a stronger key set that both of them have?"""
-    return any(x is not None and y is not None and x != y
-               for x, y in zip(a[:level], b[:level], strict=True))
+    for n in range(level):
+        x, y = a.level(n)[i], b.level(n)[j]
+        if x is not None and y is not None and x != y:
+            return True
+    return False
 
 
 def match_items(old: Sequence[Any], new: Sequence[Any], identity: tuple[tuple[str, ...], ...]
@@ -121,71 +184,78 @@ def match_items(old: Sequence[Any], new: Sequence[Any], identity: tuple[tuple[st
     of appearance. Items with no key set at all pair with identical twins only. Linear time
     for lists whose keys are unique.
     """
-    ko, kn = _keys(old, identity), _keys(new, identity)
+    return match_tables(KeyTable(old, identity), KeyTable(new, identity))
+
+
+def match_tables(ko: KeyTable, kn: KeyTable) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    """:func:`match_items` over key tables (which the caller may reuse)."""
+    old, new = ko.items, kn.items
     pairs: list[tuple[int, int]] = []
     left_old, left_new = list(range(len(old))), list(range(len(new)))
-    for level in range(len(identity)):
-        by_old: dict[Hashable, list[int]] = defaultdict(list)
-        by_new: dict[Hashable, list[int]] = defaultdict(list)
-        for i in left_old:
-            key = ko[i][level]
-            if key is not None:
-                by_old[key].append(i)
+    for level in range(len(ko.identity)):
+        if not left_old or not left_new:
+            break
+        keys_old, keys_new = ko.level(level), kn.level(level)
+        by_new: dict[Hashable, list[int]] = {}
         for j in left_new:
-            key = kn[j][level]
+            key = keys_new[j]
             if key is not None:
-                by_new[key].append(j)
+                by_new.setdefault(key, []).append(j)
+        by_old: dict[Hashable, list[int]] = {}
+        for i in left_old:
+            key = keys_old[i]
+            if key is not None and key in by_new:
+                by_old.setdefault(key, []).append(i)
         taken_old: set[int] = set()
         taken_new: set[int] = set()
         for key, olds in by_old.items():
-            news = by_new.get(key)
-            if not news:
-                continue
+            news = by_new[key]
             if len(olds) == 1 and len(news) == 1:
                 i, j = olds[0], news[0]
-                if level == 0 or not _conflict(ko[i], kn[j], level):
+                if level == 0 or not _conflict(ko, i, kn, j, level):
                     pairs.append((i, j))
                     taken_old.add(i)
                     taken_new.add(j)
                 continue
-            for i, j in _pair_group(old, new, olds, news, ko, kn, level):
+            for i, j in _pair_group(ko, kn, olds, news, level):
                 pairs.append((i, j))
                 taken_old.add(i)
                 taken_new.add(j)
-        left_old = [i for i in left_old if i not in taken_old]
-        left_new = [j for j in left_new if j not in taken_new]
+        if taken_old:
+            left_old = [i for i in left_old if i not in taken_old]
+            left_new = [j for j in left_new if j not in taken_new]
     # items without any identity: identical twins only
-    if any(all(k is None for k in ko[i]) for i in left_old):
+    bare_old = [i for i in left_old if ko.first(i) is None]
+    if bare_old and left_new:
         bare: dict[str, deque[int]] = defaultdict(deque)
         for j in left_new:
-            if all(k is None for k in kn[j]):
+            if kn.first(j) is None:
                 bare[_twin_key(new[j])].append(j)
         twins: set[int] = set()
-        still: list[int] = []
-        for i in left_old:
-            bucket = bare.get(_twin_key(old[i])) if all(k is None for k in ko[i]) else None
+        paired: set[int] = set()
+        for i in bare_old:
+            bucket = bare.get(_twin_key(old[i]))
             if bucket:
                 j = bucket.popleft()
                 pairs.append((i, j))
                 twins.add(j)
-            else:
-                still.append(i)
-        left_old = still
+                paired.add(i)
+        left_old = [i for i in left_old if i not in paired]
         left_new = [j for j in left_new if j not in twins]
     return sorted(pairs, key=lambda p: p[1]), left_old, left_new
 
 
-def _pair_group(old: Sequence[Any], new: Sequence[Any], olds: list[int], news: list[int],
-                ko: Keys, kn: Keys, level: int) -> Iterator[tuple[int, int]]:
+def _pair_group(ko: KeyTable, kn: KeyTable, olds: list[int], news: list[int],
+                level: int) -> Iterator[tuple[int, int]]:
     """Pairs among items sharing one key: identical twins first, then in order of appearance,
     never across a conflict on a stronger key set."""
     twins: dict[str, deque[int]] = defaultdict(deque)
     for j in news:
-        twins[_twin_key(new[j])].append(j)
+        twins[_twin_key(kn.items[j])].append(j)
     used: set[int] = set()
     rest = []
     for i in olds:
-        bucket = twins.get(_twin_key(old[i]))
+        bucket = twins.get(_twin_key(ko.items[i]))
         if bucket:
             j = bucket.popleft()
             used.add(j)
@@ -195,24 +265,10 @@ def _pair_group(old: Sequence[Any], new: Sequence[Any], olds: list[int], news: l
     free = [j for j in news if j not in used]
     for i in rest:
         for n, j in enumerate(free[:MAX_SCAN]):
-            if not _conflict(ko[i], kn[j], level):
+            if not _conflict(ko, i, kn, j, level):
                 del free[n]
                 yield i, j
                 break
-
-
-def duplicate_counts(items: Sequence[Any], identity: tuple[tuple[str, ...], ...]) -> list[int]:
-    """For each item, how many items of its list share its identity (1: it is unique).
-
-    An item's identity is its key under the first key set it has in full (the whole item when
-    it has none).
-    """
-    ids: list[Hashable] = []
-    for n, keys in enumerate(_keys(items, identity)):
-        level = next((lv for lv, k in enumerate(keys) if k is not None), None)
-        ids.append((level, keys[level]) if level is not None else ("twin", _twin_key(items[n])))
-    counts = Counter(ids)
-    return [counts[k] for k in ids]
 
 
 # --- differences -------------------------------------------------------------------------
@@ -319,19 +375,18 @@ def raw_differences(old: Any, new: Any,
         if not isinstance(a, list) or not isinstance(b, list):
             continue  # absent (unknown) or not a list on a side: compared as one value below
         handled.append(coll.pointer)
-        pairs, removed, added = match_items(a, b, coll.identity)
-        dup_a = duplicate_counts(a, coll.identity) if removed or pairs else []
-        dup_b = duplicate_counts(b, coll.identity) if added or pairs else []
+        ta, tb = KeyTable(a, coll.identity), KeyTable(b, coll.identity)
+        pairs, removed, added = match_tables(ta, tb)
         for i in removed:
-            ref = _ref(coll, a[i], i, None, dup_a[i])
+            ref = _ref(coll, a[i], i, None, ta.duplicates(i))
             yield RawDifference(child(coll.pointer, i), None, a[i], MISSING, coll, ref, True)
         for j in added:
-            ref = _ref(coll, b[j], None, j, dup_b[j])
+            ref = _ref(coll, b[j], None, j, tb.duplicates(j))
             yield RawDifference(None, child(coll.pointer, j), MISSING, b[j], coll, ref, True)
         for i, j in pairs:
             if a[i] == b[j]:
                 continue
-            ref = _ref(coll, b[j], i, j, max(dup_a[i], dup_b[j]))
+            ref = _ref(coll, b[j], i, j, max(ta.duplicates(i), tb.duplicates(j)))
             yield from _diff_values(a[i], b[j], child(coll.pointer, i), child(coll.pointer, j),
                                     coll, ref)
     yield from _diff_values(without(old, handled), without(new, handled), "", "")
