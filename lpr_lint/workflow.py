@@ -124,10 +124,12 @@ class DriftReport:
 def _approval_of(store: Store, after: Document) -> tuple[ApprovalRef, Any]:
     """The latest approval of the export's agency (of its path, when it names no agency)."""
     agency = Agency.of(after.data)
+    how = f"approve this export first: lpr-lint approve {after.path} --by NAME"
+    if not os.path.isdir(store.path):
+        raise StoreError(f"{store.path}: no approval store here (nothing approved yet); {how}")
     entries = store.verified_entries()
     if not entries:
-        raise StoreError(f"{store.path}: nothing has been approved yet; approve this export "
-                         f"first: lpr-lint approve {after.path} --by NAME")
+        raise StoreError(f"{store.path}: nothing has been approved yet; {how}")
     for entry in reversed(entries):
         snapshot = None
         if "agency" in entry:
@@ -148,8 +150,7 @@ def _approval_of(store: Store, after: Document) -> tuple[ApprovalRef, Any]:
             return ref, data
     whom = agency.describe() if agency.known else after.path
     raise StoreError(f"{store.path}: no approval of {whom} among its {len(entries)} "
-                     f"entr{'y' if len(entries) == 1 else 'ies'}; approve this export first: "
-                     f"lpr-lint approve {after.path} --by NAME")
+                     f"entr{'y' if len(entries) == 1 else 'ies'}; {how}")
 
 
 def _parse_snapshot(store: Store, entry: dict[str, Any]) -> Any:
