@@ -6,17 +6,22 @@ import os
 from functools import cache
 
 
-@cache
-def repository_root(cwd: str) -> str:
-    """The nearest directory at or above ``cwd`` that holds ``.git``; else ``cwd`` itself."""
-    here = cwd
+def git_work_tree(path: str) -> str | None:
+    """The nearest directory at or above ``path`` that holds ``.git``, if any."""
+    here = os.path.abspath(path)
     while True:
         if os.path.exists(os.path.join(here, ".git")):
             return here
         parent = os.path.dirname(here)
         if parent == here:
-            return cwd
+            return None
         here = parent
+
+
+@cache
+def repository_root(cwd: str) -> str:
+    """The nearest directory at or above ``cwd`` that holds ``.git``; else ``cwd`` itself."""
+    return git_work_tree(cwd) or cwd
 
 
 def repo_relative(path: str) -> str:

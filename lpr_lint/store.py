@@ -277,14 +277,3 @@ class Store:
             write_atomic(self.ledger, existing + canonical_bytes(entry) + b"\n")
         return entry
 
-
-def git_work_tree(path: str) -> str | None:
-    """The top of the git work tree that holds ``path``, if any (found by its ``.git``)."""
-    here = os.path.abspath(path)
-    while True:
-        if os.path.exists(os.path.join(here, ".git")):
-            return here
-        parent = os.path.dirname(here)
-        if parent == here:
-            return None
-        here = parent

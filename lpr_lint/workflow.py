@@ -15,8 +15,9 @@ from lpr_lint.engine import Checker, Options
 from lpr_lint.errors import InputError, LprLintError
 from lpr_lint.loading import DEFAULT_MAX_BYTES, Document, parse_bytes
 from lpr_lint.model import BaselineInfo, FileResult
+from lpr_lint.paths import git_work_tree
 from lpr_lint.runner import display_path
-from lpr_lint.store import GITIGNORE, Store, StoreError, git_work_tree
+from lpr_lint.store import GITIGNORE, Store, StoreError
 
 
 class ApprovalRefused(LprLintError):

@@ -144,6 +144,18 @@ def change_line(c: Change, indent: str = "  ") -> str:
     return f"{indent}{SYMBOLS[c.kind]} {what}  [{'; '.join(tags)}]"
 
 
+def section_lines(changes: Sequence[Change], indent: str, gap: str | None = None) -> list[str]:
+    """Changes under their section names (``sharing``), each section followed by ``gap``
+    (no line when None)."""
+    lines = []
+    for section, group in groupby(changes, key=lambda c: c.section):
+        lines.append(f"{indent}{section}")
+        lines.extend(change_line(c, indent + "  ") for c in group)
+        if gap is not None:
+            lines.append(gap)
+    return lines
+
+
 MD_HEADER = ["| | Change | Item | Before | After | Direction | Compliance | Rules |",
              "|---|---|---|---|---|---|---|---|"]
 
@@ -187,10 +199,7 @@ class TextDriftReporter(DriftReporter):
         lines += [legend(report), ""]
         if not report.changes:
             lines += ["No changes.", ""]
-        for section, changes in groupby(report.changes, key=lambda c: c.section):
-            lines.append(section)
-            lines.extend(change_line(c) for c in changes)
-            lines.append("")
+        lines += section_lines(report.changes, "", "")
         lines.append(verdict(report))
         return "\n".join(lines) + "\n"
 

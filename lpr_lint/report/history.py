@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import abc
 import json
-from itertools import groupby
 from typing import Any
 
 from lpr_lint import TOOL_NAME, __version__
@@ -16,11 +15,11 @@ from lpr_lint.drift import LOOSENING
 from lpr_lint.report.drift import (
     MD_HEADER,
     change_json,
-    change_line,
     change_row,
     counts,
     counts_text,
     gate_text,
+    section_lines,
 )
 from lpr_lint.report.markdown import md_code, md_escape
 from lpr_lint.timeline import Snapshot, Step, Timeline
@@ -93,9 +92,7 @@ class TextHistoryReporter(HistoryReporter):
                 since = _when(snaps[step.before])
                 lines.append(f"  since {since}: "
                              + (counts_text(step.changes) if step.changes else "no changes"))
-                for section, changes in groupby(step.changes, key=lambda c: c.section):
-                    lines.append(f"  {section}")
-                    lines.extend(change_line(c, "    ") for c in changes)
+                lines += section_lines(step.changes, "  ")
             lines.append("")
         lines.append(closing(timeline))
         return "\n".join(lines) + "\n"
