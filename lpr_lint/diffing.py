@@ -158,9 +158,14 @@ class KeyTable:
         first = self.first(i)
         level, key = first if first is not None else (None, _twin_key(self.items[i]))
         if level not in self._counts:
-            self._counts[level] = Counter(
-                k for k in self.level(level) if k is not None) if level is not None else Counter(
-                _twin_key(item) for n, item in enumerate(self.items) if self.first(n) is None)
+            if level is None:
+                self._counts[level] = Counter(
+                    _twin_key(item) for n, item in enumerate(self.items) if self.first(n) is None)
+            else:  # only items whose first key set this is (not those a stronger set identifies)
+                stronger = [self.level(m) for m in range(level)]
+                self._counts[level] = Counter(
+                    k for n, k in enumerate(self.level(level))
+                    if k is not None and all(keys[n] is None for keys in stronger))
         return self._counts[level][key]
 
 
