@@ -184,3 +184,29 @@ def test_real_atherton_retention_change_is_tightening(shared_data: Path) -> None
     change = next(c for c in json.loads(out)["changes"]
                   if c["pointer"] == "/retention/plate_reads_days")
     assert (change["before"], change["after"], change["direction"]) == (365, 30, "tightening")
+
+
+@pytest.mark.parametrize(("lists", "failed"), [
+    # an empty list beside a week that listed any organisation: a failed page load, whichever
+    # side of it that week is (the first snapshot of a folder has only a later neighbour)
+    ([[], ["Fresno CA PD"]], [True, False]),
+    ([["Fresno CA PD"], [], ["Fresno CA PD"]], [False, True, False]),
+    ([["Fresno CA PD"], []], [False, True]),
+    # empty every week: the agency publishes no partners; not a failed load
+    ([[], []], [False, False]),
+])
+def test_failed_page_load_seen_from_either_neighbour(tmp_path: Path, lists: list[list[str]],
+                                                      failed: list[bool]) -> None:
+    source = json.loads((LAKEVIEW / "2026-04-10.json").read_text(encoding="utf-8"))
+    paths = []
+    for n, names in enumerate(lists):
+        doc = dict(source, sharing_outbound=names, sharing_inbound=[])
+        paths.append(tmp_path / f"2026-04-{10 + 7 * n:02d}.json")
+        paths[-1].write_text(json.dumps(doc), encoding="utf-8")
+    got = []
+    for path in paths:
+        loaded = load_input(str(path))
+        got.append("sharing" not in loaded.document.data)
+        assert got[-1] == any("a failed page load" in w for w in loaded.warnings)
+        assert loaded.gaps == (("/sharing",) if got[-1] else ())
+    assert got == failed

@@ -2,8 +2,8 @@
 
 What the portal publishes becomes export format v1; what it does not publish stays absent, so
 the baseline reports it as unknown. A sharing list that is empty when the same agency's
-snapshot just before or just after it (sibling files named by date) lists many organisations is
-a failed page load: the partners are left unknown, with a warning, rather than reported as "no
+snapshot just before or just after it (sibling files named by date) lists organisations is a
+failed page load: the partners are left unknown, with a warning, rather than reported as "no
 partners" (which drift would show as hundreds of removals).
 """
 
@@ -16,8 +16,10 @@ from typing import Any
 
 from lpr_lint.adapters.base import Adapter, AdapterError, Conversion, classified_partner
 
-FAILED_LOAD_MIN_PREVIOUS = 5
-"""A list this long the week before or after and empty now is taken as a failed page load."""
+FAILED_LOAD_MIN_NEIGHBOUR = 1
+"""A list this long (or longer) the snapshot before or after, and empty now, is taken as a
+failed page load: an empty list beside a non-empty one is more likely a page that did not
+load than an agency that dropped every partner for one week, and unknown fails closed."""
 _DATE_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
 _URL = re.compile(r"^https?://\S+$")
 _PROHIBITED = (  # portal free text (lower-cased) → export vocabulary
@@ -115,7 +117,7 @@ class FlockPortalAdapter(Adapter):
                 continue
             for date, data in neighbours:
                 listed = len(_names(data.get(key)))
-                if listed >= FAILED_LOAD_MIN_PREVIOUS:
+                if listed >= FAILED_LOAD_MIN_NEIGHBOUR:
                     failed.append(f"{key} is empty but the snapshot of {date} lists {listed} "
                                   "organisations (a failed page load?)")
                     break
