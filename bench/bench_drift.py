@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from lpr_lint.loading import load_document
+from lpr_lint.load.files import load_document
 
 AS_OF = "2026-11-25"
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from lpr_lint import resources
 from lpr_lint.errors import LprLintError
+from lpr_lint.load import data as resources
 
 CONFIG_FILE = ".lpr-lint.yaml"
 ENV_PREFIX = "LPR_LINT_"
@@ -70,9 +70,9 @@ def _check(data: Any, where: str, locate: Any = None) -> dict[str, Any]:
 
 def read_file(directory: str = ".") -> tuple[dict[str, Any], str | None]:
     """The settings in the directory's config file, and that file's name (None if none)."""
-    from lpr_lint._yamlload import load_yaml
     from lpr_lint.errors import InputError
-    from lpr_lint.loading import decode, read_bytes
+    from lpr_lint.load.files import decode, read_bytes
+    from lpr_lint.load.yamlparse import load_yaml
 
     path = os.path.join(directory, CONFIG_FILE)
     if os.path.isfile(path):

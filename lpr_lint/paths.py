@@ -34,3 +34,8 @@ def repo_relative(path: str) -> str:
     if rel == ".." or rel.startswith(".." + os.sep):
         return absolute.replace(os.sep, "/")
     return rel.replace(os.sep, "/")
+
+
+def display_path(path: str) -> str:
+    """Paths as shown in reports: as given, with forward slashes."""
+    return path.replace(os.sep, "/") if os.sep != "/" else path

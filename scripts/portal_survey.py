@@ -16,10 +16,10 @@ from collections import Counter
 from pathlib import Path
 
 from lpr_lint.adapters.load import load_input
-from lpr_lint.baseline import load_baseline
-from lpr_lint.engine import Checker, Options
 from lpr_lint.errors import InputError
 from lpr_lint.model import Outcome, Severity
+from lpr_lint.rules.baseline import load_baseline
+from lpr_lint.rules.engine import Checker, Options
 
 
 def main(argv: list[str] | None = None) -> int:

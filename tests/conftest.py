@@ -34,6 +34,6 @@ def shared_data() -> Path:
 
 @pytest.fixture(scope="session")
 def ct_baseline():  # type: ignore[no-untyped-def]
-    from lpr_lint.baseline import load_baseline
+    from lpr_lint.rules.baseline import load_baseline
 
     return load_baseline("ct")

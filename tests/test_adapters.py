@@ -154,8 +154,8 @@ def test_a_converted_portal_snapshot_can_be_approved_and_drifted(tmp_path: Path)
 
 
 def test_every_real_portal_snapshot_converts(shared_data: Path) -> None:
-    from lpr_lint import resources
-    from lpr_lint.validator import Validator
+    from lpr_lint.load import data as resources
+    from lpr_lint.rules.validator import Validator
 
     schema = Validator(resources.load_json_schema("export-v1.schema.json"))
     files = sorted((shared_data / "flock-portal").glob("*/*.json"))

@@ -17,12 +17,12 @@ import yaml
 from typer.testing import CliRunner
 
 from conftest import AS_OF, EXAMPLES
-from lpr_lint.agency import Agency
 from lpr_lint.cli import app
-from lpr_lint.engine import Options
-from lpr_lint.loading import load_document
-from lpr_lint.store import Store, canonical_bytes, entry_hash
-from lpr_lint.workflow import approve
+from lpr_lint.history.agency import Agency
+from lpr_lint.history.pipeline import approve
+from lpr_lint.history.store import Store, canonical_bytes, entry_hash
+from lpr_lint.load.files import load_document
+from lpr_lint.rules.engine import Options
 
 COMPLIANT = EXAMPLES / "compliant" / "lakeside-ct-pd.yaml"
 OTHER = EXAMPLES / "noncompliant" / "vendor-default-30-days.json"  # another agency (ORI differs)

@@ -177,7 +177,7 @@ def test_every_flag_code_is_exercised() -> None:
 
 def test_cli_gate_choices_are_the_auditors() -> None:
     from lpr_lint.audit.review import GATES
-    from lpr_lint.cli_audit import AuditGate
+    from lpr_lint.cli.audit import AuditGate
 
     assert [g.value for g in AuditGate] == list(GATES)
 

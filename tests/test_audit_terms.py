@@ -14,12 +14,12 @@ import jsonschema
 import pytest
 
 from conftest import ROOT
-from lpr_lint import resources
 from lpr_lint.audit import terms as terms_module
 from lpr_lint.audit.terms import GROUPS, TermMatch, Terms, normalise
 from lpr_lint.errors import BaselineError
-from lpr_lint.loading import load_document
-from lpr_lint.validator import Validator
+from lpr_lint.load import data as resources
+from lpr_lint.load.files import load_document
+from lpr_lint.rules.validator import Validator
 
 LABELLED = ROOT / "tests" / "data" / "audit" / "reasons.yaml"
 ROWS: list[dict[str, Any]] = load_document(str(LABELLED)).data["reasons"]

@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import EXAMPLES, ROOT
-from lpr_lint.baseline import load_baseline
 from lpr_lint.cli import app
 from lpr_lint.errors import BaselineError
+from lpr_lint.rules.baseline import load_baseline
 
 CT = (ROOT / "baselines" / "ct.yaml").read_text(encoding="utf-8")
 COMPLIANT = str(EXAMPLES / "compliant" / "lakeside-ct-pd.yaml")

@@ -14,8 +14,8 @@ import yaml
 from typer.testing import CliRunner
 
 from conftest import EXAMPLES, ROOT
-from lpr_lint import resources
 from lpr_lint.cli import app
+from lpr_lint.load import data as resources
 
 runner = CliRunner()
 COMPLIANT = str(EXAMPLES / "compliant" / "lakeside-ct-pd.yaml")
@@ -239,7 +239,7 @@ def test_another_baseline_file_is_a_mismatch(partial_cert: Path, tmp_path: Path)
 
 
 def test_a_re_encoded_export_keeps_its_canonical_hash(tmp_path: Path) -> None:
-    from lpr_lint.loading import load_document
+    from lpr_lint.load.files import load_document
 
     as_json = tmp_path / "lakeside.json"
     as_json.write_text(json.dumps(load_document(COMPLIANT).data, indent=4), encoding="utf-8")
@@ -282,7 +282,7 @@ IMG = "<img src=x onerror=alert(1)>"
 
 @pytest.fixture
 def hostile_export(tmp_path: Path) -> Path:
-    from lpr_lint.loading import load_document
+    from lpr_lint.load.files import load_document
 
     data = load_document(COMPLIANT).data
     data["agency"]["name"] = SCRIPT

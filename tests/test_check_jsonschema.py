@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from conftest import EXAMPLES, ROOT
 from lpr_lint.cli import app
-from lpr_lint.runner import discover
+from lpr_lint.rules.run import discover
 
 CHECK_JSONSCHEMA = shutil.which("check-jsonschema") or str(
     Path(sys.executable).parent / "check-jsonschema")

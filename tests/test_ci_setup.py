@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from conftest import EXAMPLES, ROOT
 from lpr_lint.cli import app
-from lpr_lint.init import FILL_IN, REPOSITORY, REV, STARTER_FILES
+from lpr_lint.cli.starter import FILL_IN, REPOSITORY, REV, STARTER_FILES
 
 HOLDS = EXAMPLES / "noncompliant" / "holds-and-hotlists.yaml"  # high + medium findings
 GATING = ["CT-RET-004", "CT-RET-005", "CT-SRC-001", "CT-SRC-002"]  # the high ones

@@ -13,8 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import EXAMPLES, ROOT
-from lpr_lint import __version__, resources
+from lpr_lint import __version__
 from lpr_lint.cli import FormatChoice, app
+from lpr_lint.load import data as resources
 from lpr_lint.report import REPORTERS
 
 runner = CliRunner()
@@ -166,12 +167,12 @@ def test_python_dash_m_runs_the_cli() -> None:
 
 def test_internal_errors_are_one_line(monkeypatch: pytest.MonkeyPatch,
                                       capsys: pytest.CaptureFixture[str]) -> None:
-    import lpr_lint.runner
+    import lpr_lint.rules.run
 
     def boom(*_a: object, **_k: object) -> None:
         raise RuntimeError("simulated")
 
-    monkeypatch.setattr(lpr_lint.runner, "run_check", boom)
+    monkeypatch.setattr(lpr_lint.rules.run, "run_check", boom)
     from lpr_lint.cli import main
 
     with pytest.raises(SystemExit) as exc:

@@ -11,9 +11,10 @@ from typer.testing import CliRunner
 
 from conftest import AS_OF, EXAMPLES
 from lpr_lint.cli import DriftFormat, DriftGate, app
-from lpr_lint.diffing import match_items, without
-from lpr_lint.drift import GATES, compute_drift, gate_fails
-from lpr_lint.loading import load_document
+from lpr_lint.history.diff import match_items, without
+from lpr_lint.history.drift import compute_drift
+from lpr_lint.history.records import Gate, gate_fails
+from lpr_lint.load.files import load_document
 from lpr_lint.report.drift import DRIFT_REPORTERS
 
 COMPLIANT = load_document(str(EXAMPLES / "compliant" / "lakeside-ct-pd.yaml")).data
@@ -182,7 +183,7 @@ def test_gates(ct_baseline: Any, fail_on: str, looser: bool, tighter: bool) -> N
 
 def test_cli_choices_match_the_registries() -> None:
     assert sorted(f.value for f in DriftFormat) == sorted(DRIFT_REPORTERS)
-    assert sorted(g.value for g in DriftGate) == sorted(GATES)
+    assert sorted(g.value for g in DriftGate) == sorted(g.value for g in Gate)
 
 
 def test_drift_cli_exit_codes(tmp_path: Any) -> None:
@@ -212,8 +213,8 @@ def test_drift_cli_exit_codes(tmp_path: Any) -> None:
 
 
 def test_markdown_escapes_table_cells(ct_baseline: Any) -> None:
+    from lpr_lint.history.records import DriftReport
     from lpr_lint.report.drift import MarkdownDriftReporter
-    from lpr_lint.workflow import DriftReport
 
     new = copy.deepcopy(COMPLIANT)
     new["agency"]["name"] = "A | B `C` *D*"

@@ -17,13 +17,14 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from conftest import AS_OF, EXAMPLES
-from lpr_lint import resources
 from lpr_lint.adapters.load import load_input
 from lpr_lint.cli import app
-from lpr_lint.diffing import canonical, match_items
-from lpr_lint.drift import Change, compute_drift
-from lpr_lint.loading import load_document
-from lpr_lint.validator import Validator
+from lpr_lint.history.diff import canonical, match_items
+from lpr_lint.history.drift import compute_drift
+from lpr_lint.history.records import Change
+from lpr_lint.load import data as resources
+from lpr_lint.load.files import load_document
+from lpr_lint.rules.validator import Validator
 
 PARTNERS = "/sharing/partners"
 IDENTITY = (("ori",), ("name", "state"), ("name",))  # as in the Connecticut baseline

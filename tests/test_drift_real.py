@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from conftest import AS_OF, ROOT
-from lpr_lint.workflow import drift
+from lpr_lint.history.pipeline import drift
 
 PARTNERS = "/sharing/partners"
 LISTS = ("sharing_outbound", "sharing_inbound")

@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 
 from conftest import AS_OF, EXAMPLES, ROOT
-from lpr_lint._yamlload import load_yaml
-from lpr_lint.engine import Options
+from lpr_lint.cli.check import exit_code
 from lpr_lint.errors import ExitCode
+from lpr_lint.load.yamlparse import load_yaml
 from lpr_lint.model import Severity
-from lpr_lint.runner import discover, exit_code, run_check
+from lpr_lint.rules.engine import Options
+from lpr_lint.rules.run import discover, run_check
 
 EXPECTATIONS: dict[str, list[str]] = load_yaml(
     (ROOT / "tests" / "example_expectations.yaml").read_text(encoding="utf-8"), "expectations")[0]

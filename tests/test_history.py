@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 
 from conftest import AS_OF, EXAMPLES, ROOT
 from lpr_lint.cli import app
-from lpr_lint.cli_history import HistoryFormat
-from lpr_lint.loading import load_document
+from lpr_lint.cli.history import HistoryFormat
+from lpr_lint.load.files import load_document
 from lpr_lint.report.history import HISTORY_REPORTERS
 
 PINECREST = ROOT / "tests" / "data" / "flock" / "portal" / "pinecrest-ca-pd"

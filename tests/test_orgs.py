@@ -17,11 +17,12 @@ import jsonschema
 import pytest
 
 from conftest import ROOT
-from lpr_lint import orgs, resources
 from lpr_lint.errors import BaselineError
-from lpr_lint.loading import load_document
-from lpr_lint.orgs import KINDS, OrgClass, classify, export_kind
-from lpr_lint.validator import Validator
+from lpr_lint.load import data as resources
+from lpr_lint.load.files import load_document
+from lpr_lint.rules import orgs
+from lpr_lint.rules.orgs import KINDS, OrgClass, classify, export_kind
+from lpr_lint.rules.validator import Validator
 
 # --- hand-written table -------------------------------------------------------------------
 # (name, kind, state). Names marked "real" appear verbatim in ../shared/data (Flock portal
@@ -325,9 +326,9 @@ def test_an_invalid_data_file_is_a_baseline_error(tmp_path: Path, fresh_rules: N
 
 
 def test_data_is_loaded_lazily_once() -> None:
-    code = ("import sys, lpr_lint.orgs as o\n"
+    code = ("import sys, lpr_lint.rules.orgs as o\n"
             "assert o._rules.cache_info().currsize == 0\n"
-            "assert 'lpr_lint.validator' not in sys.modules\n"
+            "assert 'lpr_lint.rules.validator' not in sys.modules\n"
             "o.classify('Houston TX PD'); o.classify('Texas DPS')\n"
             "assert o._rules.cache_info().misses == 1\n")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)

@@ -32,7 +32,7 @@ def test_wheel_contains_schemas_and_baselines(wheel: Path) -> None:
                      "lpr_lint/_data/schemas/baseline.schema.json",
                      "lpr_lint/_data/schemas/report.schema.json",
                      "lpr_lint/_data/baselines/ct.yaml",
-                     "lpr_lint/cli.py"):
+                     "lpr_lint/cli/app.py"):
         assert expected in names
 
 
@@ -43,7 +43,7 @@ def test_installed_wheel_runs_from_another_directory(wheel: Path, tmp_path: Path
     elsewhere.mkdir()
     env = {**os.environ, "PYTHONPATH": str(site)}
     probe = subprocess.run(
-        [sys.executable, "-c", "import lpr_lint.resources as r; print(r.data_dir('baselines'))"],
+        [sys.executable, "-c", "import lpr_lint.load.data as r; print(r.data_dir('baselines'))"],
         capture_output=True, text=True, cwd=elsewhere, env=env, check=True)
     assert probe.stdout.strip().startswith(str(site))
     proc = subprocess.run(

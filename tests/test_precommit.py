@@ -131,7 +131,7 @@ def test_drift_hook_fails_on_loosening(workspace: tuple[Path, dict[str, str]]) -
 
 def test_init_config_runs_drift_at_pre_push(tmp_path: Path, env: dict[str, str]) -> None:
     """The config ``lpr-lint init`` writes, with its OWNER/REV placeholders filled in."""
-    from lpr_lint.init import REPOSITORY, REV
+    from lpr_lint.cli.starter import REPOSITORY, REV
 
     repo = new_repo(tmp_path / "agency")
     subprocess.run([sys.executable, "-m", "lpr_lint", "init", str(repo)], check=True,

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from conftest import AS_OF, EXAMPLES, ROOT
-from lpr_lint.engine import Options
 from lpr_lint.model import (
     BaselineInfo,
     Citation,
@@ -30,7 +29,8 @@ from lpr_lint.report.gitlab import GitlabReporter
 from lpr_lint.report.junit import JunitReporter
 from lpr_lint.report.markdown import MarkdownReporter
 from lpr_lint.report.sarif import SarifReporter, artifact_uri
-from lpr_lint.runner import run_check
+from lpr_lint.rules.engine import Options
+from lpr_lint.rules.run import run_check
 
 FORMATS = ("sarif", "junit", "gitlab", "github", "markdown")
 EXAMPLE_FILES = sorted(p for p in EXAMPLES.rglob("*") if p.suffix in (".json", ".yaml", ".yml"))

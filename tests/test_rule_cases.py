@@ -15,8 +15,8 @@ import jsonschema
 import pytest
 
 from conftest import AS_OF, ROOT
-from lpr_lint.compose import rule_schema
-from lpr_lint.engine import evaluate_rule
+from lpr_lint.rules.compose import rule_schema
+from lpr_lint.rules.engine import evaluate_rule
 
 CASE_DIR = ROOT / "tests" / "rule_cases"
 
@@ -29,7 +29,7 @@ def _load_cases() -> list[Any]:
 
 
 def _groups(path: Path) -> list[Any]:
-    from lpr_lint._yamlload import load_yaml
+    from lpr_lint.load.yamlparse import load_yaml
 
     data, _ = load_yaml(path.read_text(encoding="utf-8"), str(path))
     assert isinstance(data, list), path

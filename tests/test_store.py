@@ -22,10 +22,10 @@ from typer.testing import CliRunner
 
 from conftest import AS_OF, EXAMPLES, ROOT
 from lpr_lint.cli import app
-from lpr_lint.engine import Checker, Options
-from lpr_lint.loading import load_document
-from lpr_lint.store import GENESIS, Store, canonical_bytes, entry_hash, snapshot_bytes
-from lpr_lint.workflow import approve
+from lpr_lint.history.pipeline import approve
+from lpr_lint.history.store import GENESIS, Store, canonical_bytes, entry_hash, snapshot_bytes
+from lpr_lint.load.files import load_document
+from lpr_lint.rules.engine import Checker, Options
 
 runner = CliRunner()
 COMPLIANT = str(EXAMPLES / "compliant" / "lakeside-ct-pd.yaml")

@@ -14,14 +14,14 @@ import jsonschema
 import pytest
 
 from conftest import AS_OF, EXAMPLES, ROOT
-from lpr_lint import resources
-from lpr_lint.compose import compose
-from lpr_lint.engine import Checker, Options, strictify
 from lpr_lint.errors import SchemaError
 from lpr_lint.jsondata import json_equal
-from lpr_lint.loading import load_document
-from lpr_lint.runner import discover
-from lpr_lint.validator import Validator
+from lpr_lint.load import data as resources
+from lpr_lint.load.files import load_document
+from lpr_lint.rules.compose import compose
+from lpr_lint.rules.engine import Checker, Options, strictify
+from lpr_lint.rules.run import discover
+from lpr_lint.rules.validator import Validator
 
 FORMAT_CHECKER = jsonschema.Draft202012Validator.FORMAT_CHECKER
 DOCS = [load_document(p) for p in discover([str(EXAMPLES)])]
@@ -119,7 +119,7 @@ def test_export_schema_matches_the_spec_vocabulary() -> None:
         pytest.skip("../shared/spec is absent")
     text = spec.read_text(encoding="utf-8")
     block = text[text.index("```yaml") + 7: text.index("```", text.index("```yaml") + 7)]
-    from lpr_lint._yamlload import load_yaml
+    from lpr_lint.load.yamlparse import load_yaml
 
     spec_doc, _ = load_yaml(block, "spec")
     schema = strictify(resources.load_json_schema("export-v1.schema.json"))

@@ -47,7 +47,7 @@ class Adapter(abc.ABC):
 
 def classified_partner(name: str, direction: str) -> dict[str, Any]:
     """A sharing partner with the state and kind its name shows (absent when unsure)."""
-    from lpr_lint.orgs import classify, export_kind
+    from lpr_lint.rules.orgs import classify, export_kind
 
     org = classify(name)
     out: dict[str, Any] = {"name": name, "direction": direction}

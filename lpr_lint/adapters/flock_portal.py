@@ -77,7 +77,7 @@ class FlockPortalAdapter(Adapter):
                                             '"data_retention_days"' in text)
 
     def convert(self, text: str, path: str) -> Conversion:
-        from lpr_lint._jsonload import load_json
+        from lpr_lint.load.jsonparse import load_json
 
         src, locate_src = load_json(text, path)
         if not isinstance(src, dict) or "sharing_outbound" not in src:
@@ -89,7 +89,7 @@ class FlockPortalAdapter(Adapter):
             out["exported_at"] = src["crawled_at"]
         name = str(src.get("crawled_name") or src.get("crawled_slug") or "").strip()
         agency: dict[str, Any] = {"name": name} if name else {}
-        from lpr_lint.orgs import classify
+        from lpr_lint.rules.orgs import classify
 
         state = classify(name).state if name else None
         slug = str(src.get("crawled_slug") or "")

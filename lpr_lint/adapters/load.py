@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from lpr_lint.adapters import adapter, detect
 from lpr_lint.adapters.base import AdapterError
 from lpr_lint.errors import InputError
-from lpr_lint.loading import (
+from lpr_lint.load.files import (
     DEFAULT_MAX_BYTES,
     EXTENSIONS,
     Document,

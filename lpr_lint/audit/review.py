@@ -89,7 +89,7 @@ class Auditor:
 
             terms = Terms.load()
         if classify is None:
-            from lpr_lint.orgs import classify as default_classify
+            from lpr_lint.rules.orgs import classify as default_classify
 
             classify = default_classify
         self.options = options

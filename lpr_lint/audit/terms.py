@@ -50,9 +50,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from lpr_lint import resources
 from lpr_lint.audit.cache import KEY_LENGTH
 from lpr_lint.errors import BaselineError
+from lpr_lint.load import data as resources
 
 GROUPS = ("immigration", "reproductive_care", "first_amendment")
 """Every group :meth:`Terms.match` reports."""

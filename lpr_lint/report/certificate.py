@@ -1,10 +1,10 @@
 """Certificates for auditors: Markdown and self-contained HTML renderings of a certificate.
 
-Both take the certificate as data (as written by :func:`lpr_lint.certify.build` or read back
-from its JSON) and return a string. Every string that comes from an export, an attestation, a
-waiver or the command line is escaped: ``md_escape`` for Markdown, ``html.escape`` for HTML.
-The HTML has no external assets and no JavaScript, and its Content-Security-Policy forbids
-scripts outright.
+Both take the certificate as data (as written by :func:`lpr_lint.certify.certificate.build`
+or read back from its JSON) and return a string. Every string that comes from an export, an
+attestation, a waiver or the command line is escaped: ``md_escape`` for Markdown,
+``html.escape`` for HTML. The HTML has no external assets and no JavaScript, and its
+Content-Security-Policy forbids scripts outright.
 """
 
 from __future__ import annotations

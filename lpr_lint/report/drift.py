@@ -15,12 +15,11 @@ from itertools import groupby
 from typing import Any
 
 from lpr_lint import TOOL_NAME, __version__
-from lpr_lint.drift import LOOSENING, NEUTRAL, TIGHTENING, Change
+from lpr_lint.history.records import Change, ChangeKind, Direction, DriftReport
 from lpr_lint.jsondata import brief, clip
 from lpr_lint.report.markdown import md_code, md_escape
-from lpr_lint.workflow import DriftReport
 
-SYMBOLS = {"added": "+", "removed": "-", "changed": "~"}
+SYMBOLS = {ChangeKind.ADDED: "+", ChangeKind.REMOVED: "-", ChangeKind.CHANGED: "~"}
 VALUE_WIDTH = 60
 """Longest before or after value shown in text and Markdown (cut at a word boundary)."""
 
@@ -37,9 +36,7 @@ def counts(changes: Sequence[Change]) -> dict[str, int]:
     """How many changes of each direction, new violations and resolved ones."""
     return {
         "changes": len(changes),
-        "loosening": sum(1 for c in changes if c.direction == LOOSENING),
-        "tightening": sum(1 for c in changes if c.direction == TIGHTENING),
-        "neutral": sum(1 for c in changes if c.direction == NEUTRAL),
+        **{d.value: sum(1 for c in changes if c.direction is d) for d in Direction},
         "new_violations": sum(1 for c in changes if c.new_violation),
         "resolved_violations": sum(1 for c in changes if c.resolved_violation),
     }
@@ -136,10 +133,11 @@ def change_line(c: Change, indent: str = "  ") -> str:
         what = f"{c.pointer} {item}"
     else:
         value = (f"{value_text(c.before)} → {value_text(c.after)}"
-                 if c.kind == "changed" else
-                 value_text(c.after if c.kind == "added" else c.before, 2 * VALUE_WIDTH))
+                 if c.kind is ChangeKind.CHANGED else
+                 value_text(c.after if c.kind is ChangeKind.ADDED else c.before, 2 * VALUE_WIDTH))
         what = f"{c.pointer}{f' of {item}' if item else ''}: {value}"
-    tags = [c.direction.upper() if c.direction == LOOSENING else c.direction]
+    tags = [c.direction.value.upper() if c.direction is Direction.LOOSENING
+            else c.direction.value]
     tags += [t for t in (compliance_text(c), rules_text(c)) if t] + _notes(c)
     return f"{indent}{SYMBOLS[c.kind]} {what}  [{'; '.join(tags)}]"
 
@@ -162,7 +160,8 @@ MD_HEADER = ["| | Change | Item | Before | After | Direction | Compliance | Rule
 
 def change_row(c: Change) -> str:
     """One change as a Markdown table row (every cell escaped)."""
-    direction = f"**{c.direction}**" if c.direction == LOOSENING else c.direction
+    direction = (f"**{c.direction}**" if c.direction is Direction.LOOSENING
+                 else c.direction.value)
     item = md_escape("; ".join([describe_item(c), *_notes(c)]).strip("; "))
     before = "" if c.before is None or c.whole_item else md_code(value_text(c.before))
     after = "" if c.after is None or c.whole_item else md_code(value_text(c.after))

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from lpr_lint import TOOL_NAME, __version__
-from lpr_lint.drift import LOOSENING
+from lpr_lint.history.records import Direction, Snapshot, Step, Timeline
 from lpr_lint.report.drift import (
     MD_HEADER,
     change_json,
@@ -22,7 +22,6 @@ from lpr_lint.report.drift import (
     section_lines,
 )
 from lpr_lint.report.markdown import md_code, md_escape
-from lpr_lint.timeline import Snapshot, Step, Timeline
 
 LEGEND = ("(+ added, ~ changed: pointers in the later snapshot; - removed: pointers in the "
           "earlier one)")
@@ -50,7 +49,8 @@ def _when(s: Snapshot) -> str:
 
 
 def _loosened(timeline: Timeline) -> list[Step]:
-    return [st for st in timeline.steps if any(c.direction == LOOSENING for c in st.changes)]
+    return [st for st in timeline.steps
+            if any(c.direction is Direction.LOOSENING for c in st.changes)]
 
 
 def closing(timeline: Timeline) -> str:

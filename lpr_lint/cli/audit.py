@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from lpr_lint._cli_common import fatal, parse_date, parse_outputs
 from lpr_lint.atomic import atomic_writer
+from lpr_lint.cli.common import fatal, parse_date, parse_outputs
 from lpr_lint.errors import ExitCode
 
 if TYPE_CHECKING:

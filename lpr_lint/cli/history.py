@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from lpr_lint._cli_common import (
+from lpr_lint.cli.common import (
     AsOfOpt,
     BaselineOpt,
     DataFormat,
@@ -46,10 +46,10 @@ def approve(
     source: FromOpt = None,
 ) -> None:
     """Record an export as approved: a snapshot and a hash-chained ledger entry."""
-    from lpr_lint.engine import Options
-    from lpr_lint.store import Store
-    from lpr_lint.workflow import ApprovalRefused
-    from lpr_lint.workflow import approve as do_approve
+    from lpr_lint.history.pipeline import ApprovalRefused
+    from lpr_lint.history.pipeline import approve as do_approve
+    from lpr_lint.history.store import Store
+    from lpr_lint.rules.engine import Options
 
     try:
         s = settings(store=(store, "--store"), baseline=(baseline, "--baseline"),
@@ -79,7 +79,7 @@ ledger_app = typer.Typer(help="Inspect and verify the approval ledger.", no_args
 @ledger_app.command("verify")
 def ledger_verify(store: StoreOpt = None) -> None:
     """Recompute the hash chain and every snapshot hash (exit 0 intact, 1 tampered)."""
-    from lpr_lint.store import Store
+    from lpr_lint.history.store import Store
 
     try:
         result = Store(settings(store=(store, "--store"))["store"].value).verify()
@@ -104,7 +104,7 @@ def ledger_show(
         "--format", "-f", case_sensitive=False, help="text or json.")] = "text",  # type: ignore[assignment]
 ) -> None:
     """The approval history, oldest first."""
-    from lpr_lint.store import Store
+    from lpr_lint.history.store import Store
 
     try:
         entries = Store(settings(store=(store, "--store"))["store"].value).entries()
@@ -151,9 +151,9 @@ def drift(
 ) -> None:
     """What changed since this export's last approval (or --against an earlier export), and
     which changes loosen compliance."""
+    from lpr_lint.history.pipeline import drift as do_drift
+    from lpr_lint.history.store import Store
     from lpr_lint.report.drift import DRIFT_REPORTERS
-    from lpr_lint.store import Store
-    from lpr_lint.workflow import drift as do_drift
 
     try:
         s = settings(store=(store, "--store"), baseline=(baseline, "--baseline"))
@@ -193,9 +193,9 @@ def history(
 ) -> None:
     """One agency's snapshots in date order: each one's verdict and what changed from one to
     the next, loosening first."""
-    from lpr_lint.engine import Options
+    from lpr_lint.history.timeline import history as do_history
     from lpr_lint.report.history import HISTORY_REPORTERS
-    from lpr_lint.timeline import history as do_history
+    from lpr_lint.rules.engine import Options
 
     try:
         s = settings(baseline=(baseline, "--baseline"), fail_on=(None, "--fail-on"))

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from lpr_lint._cli_common import (
+from lpr_lint.cli.common import (
     AsOfOpt,
     BaselineOpt,
     FailOnOpt,
@@ -74,10 +74,10 @@ def certify(
     Exit codes: 0 certified, 1 not certified (the certificate is still written), 3 input
     error.
     """
-    from lpr_lint.certify import OUTCOMES, certificate_bytes, load_attestations
-    from lpr_lint.certify import certify as do_certify
-    from lpr_lint.engine import Options
-    from lpr_lint.waivers import load_waivers
+    from lpr_lint.certify.certificate import OUTCOMES, certificate_bytes, load_attestations
+    from lpr_lint.certify.certificate import certify as do_certify
+    from lpr_lint.rules.engine import Options
+    from lpr_lint.rules.waivers import load_waivers
 
     fmt = CertFormat(output_format).value if output_format else None
     companion = os.path.splitext(out)[0] + _EXTENSIONS[fmt] if fmt else None
@@ -135,7 +135,7 @@ def verify_cert(
     same data is accepted: its canonical sha256 matches, and the output says so.
     Exit codes: 0 valid, 1 mismatch (each difference named), 3 unreadable input.
     """
-    from lpr_lint.certify import certificate_baseline, load_certificate, verify
+    from lpr_lint.certify.certificate import certificate_baseline, load_certificate, verify
 
     try:
         cert = load_certificate(certificate)

@@ -7,17 +7,13 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from lpr_lint import __version__
-from lpr_lint.baseline import Baseline
-from lpr_lint.engine import Checker, Options
-from lpr_lint.errors import ExitCode, InputError
-from lpr_lint.loading import DEFAULT_MAX_BYTES, EXTENSIONS
-from lpr_lint.model import FileResult, FileStatus, Report
-from lpr_lint.waivers import WAIVER_RULES, WaiverSet, apply_waivers
-
-
-def display_path(path: str) -> str:
-    """Paths as shown in reports: as given, with forward slashes."""
-    return path.replace(os.sep, "/") if os.sep != "/" else path
+from lpr_lint.errors import InputError
+from lpr_lint.load.files import DEFAULT_MAX_BYTES, EXTENSIONS
+from lpr_lint.model import FileResult, Report
+from lpr_lint.paths import display_path
+from lpr_lint.rules.baseline import Baseline
+from lpr_lint.rules.engine import Checker, Options
+from lpr_lint.rules.waivers import WAIVER_RULES, WaiverSet, apply_waivers
 
 
 def discover(paths: Iterable[str], empty: list[str] | None = None) -> list[str]:
@@ -75,12 +71,3 @@ def run_check(paths: Iterable[str], baseline: Baseline, options: Options,
         return checker.report(results, __version__)
     results = apply_waivers(results, waivers, options.as_of, checker.is_gating)
     return checker.report(results, __version__, extra_rules=WAIVER_RULES)
-
-
-def exit_code(report: Report) -> ExitCode:
-    """3 if any file could not be read, else 1 if any finding gates, else 0."""
-    if any(f.status is FileStatus.ERROR for f in report.files):
-        return ExitCode.INPUT
-    if any(f.status is FileStatus.FAIL for f in report.files):
-        return ExitCode.FINDINGS
-    return ExitCode.OK

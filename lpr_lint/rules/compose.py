@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
-from lpr_lint import resources
-from lpr_lint.baseline import Baseline, Rule
-from lpr_lint.engine import strictify
+from lpr_lint.load import data as resources
 from lpr_lint.model import Severity
 from lpr_lint.pointer import WILDCARD, split
+from lpr_lint.rules.baseline import Baseline, Rule
+from lpr_lint.rules.engine import strictify
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

@@ -133,11 +133,11 @@ def parse_text(text: str, display: str, syntax: str | None, sha256: str) -> Docu
         raise InputError(display, "the file is empty", 1)
     kind = syntax or sniff(text)
     if kind == "json":
-        from lpr_lint._jsonload import load_json
+        from lpr_lint.load.jsonparse import load_json
 
         data, locate = load_json(text, display)
     else:
-        from lpr_lint._yamlload import load_yaml
+        from lpr_lint.load.yamlparse import load_yaml
 
         data, locate = load_yaml(text, display)
     if not isinstance(data, dict):

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from lpr_lint._cli_common import DataFormat, fatal, settings
+from lpr_lint.cli.common import DataFormat, fatal, settings
 from lpr_lint.errors import LprLintError
 
 
@@ -43,7 +43,7 @@ def init(
     Existing files are never overwritten. Prints the next steps (placeholders to fill in, the
     first approval, installing the pre-commit and pre-push hooks).
     """
-    from lpr_lint.init import NEXT_STEPS, STARTER_FILES
+    from lpr_lint.cli.starter import NEXT_STEPS, STARTER_FILES
 
     for rel, content in STARTER_FILES:
         path = os.path.join(directory, rel)

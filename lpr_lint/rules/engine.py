@@ -20,11 +20,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from lpr_lint import resources
-from lpr_lint.baseline import PLACEHOLDER, Baseline, Rule
 from lpr_lint.errors import InputError
 from lpr_lint.jsondata import render
-from lpr_lint.loading import Document
+from lpr_lint.load import data as resources
+from lpr_lint.load.files import Document
 from lpr_lint.model import (
     FileResult,
     FileStatus,
@@ -36,7 +35,8 @@ from lpr_lint.model import (
     gates,
 )
 from lpr_lint.pointer import MISSING, NOT_A_LIST, WILDCARD, expand, join, resolve
-from lpr_lint.validator import Issue, Validator
+from lpr_lint.rules.baseline import PLACEHOLDER, Baseline, Rule
+from lpr_lint.rules.validator import Issue, Validator
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,10 +7,10 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from lpr_lint.baseline import Baseline, Rule
-from lpr_lint.engine import FORMAT_RULES, FormatRule
 from lpr_lint.errors import LprLintError
 from lpr_lint.report.markdown import md_escape
+from lpr_lint.rules.baseline import Baseline, Rule
+from lpr_lint.rules.engine import FORMAT_RULES, FormatRule
 
 RELIABILITY_LABELS = {
     "primary": "primary source",

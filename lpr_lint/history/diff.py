@@ -19,8 +19,9 @@ from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lpr_lint.baseline import Collection
+from lpr_lint.history.records import ItemRef
 from lpr_lint.pointer import MISSING, WILDCARD, child, join, resolve, split
+from lpr_lint.rules.baseline import Collection
 
 MAX_SCAN = 64
 """Candidates looked at per item when items that share a key must be told apart (bounds the
@@ -277,30 +278,6 @@ def _pair_group(ko: KeyTable, kn: KeyTable, olds: list[int], news: list[int],
 
 
 # --- differences -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ItemRef:
-    """The collection item a difference belongs to (or is)."""
-
-    collection: str
-    """The list's pointer, e.g. ``/sharing/partners``."""
-    before: int | None
-    """The item's index in the older list (None: added)."""
-    after: int | None
-    """Its index in the newer list (None: removed)."""
-    name: str
-    """The value of the collection's first label field (``Harris County TX SO``), or ""."""
-    details: tuple[tuple[str, Any], ...]
-    """The other label fields the item has, from the newer item (the older one if removed)."""
-    duplicates: int = 1
-    """Entries in its list that share its identity (more than 1: a duplicate entry)."""
-
-    @property
-    def pointer(self) -> str:
-        """The item's pointer in the newer export (in the older one if it was removed)."""
-        index = self.after if self.after is not None else self.before
-        return child(self.collection, index if index is not None else 0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,33 +5,21 @@ from __future__ import annotations
 import datetime as _dt
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
-from lpr_lint.agency import Agency
-from lpr_lint.baseline import Baseline
-from lpr_lint.drift import Change, compute_drift, gate_fails
-from lpr_lint.engine import Checker, Options
 from lpr_lint.errors import InputError, LprLintError
-from lpr_lint.loading import DEFAULT_MAX_BYTES, Document, parse_bytes
-from lpr_lint.model import BaselineInfo, FileResult
-from lpr_lint.paths import git_work_tree
-from lpr_lint.runner import display_path
-from lpr_lint.store import GITIGNORE, Store, StoreError
+from lpr_lint.history.agency import Agency
+from lpr_lint.history.drift import compute_drift
+from lpr_lint.history.records import Approval, ApprovalRef, DriftReport
+from lpr_lint.history.store import GITIGNORE, Store, StoreError
+from lpr_lint.load.files import DEFAULT_MAX_BYTES, Document, parse_bytes
+from lpr_lint.paths import display_path, git_work_tree
+from lpr_lint.rules.baseline import Baseline
+from lpr_lint.rules.engine import Checker, Options
 
 
 class ApprovalRefused(LprLintError):
     """The export has failing findings and they were not explicitly accepted (exit 1)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Approval:
-    """A recorded approval."""
-
-    entry: dict[str, Any]
-    result: FileResult
-    to_commit: tuple[str, ...] = ()
-    """When the store is inside a git work tree: the store files that record the approval."""
 
 
 def approve(path: str, baseline: Baseline, options: Options, store: Store, approver: str,
@@ -77,49 +65,6 @@ def approve(path: str, baseline: Baseline, options: Options, store: Store, appro
 
 class OtherAgency(LprLintError):
     """The two sides of a drift describe different agencies (exit 3 unless allowed)."""
-
-
-@dataclass(frozen=True, slots=True)
-class ApprovalRef:
-    """The ledger entry a drift compared with."""
-
-    seq: int
-    hash: str
-    approver: str
-    timestamp: str
-    path: str
-    """The approved export's path, as recorded."""
-    snapshot_sha256: str
-
-    @property
-    def label(self) -> str:
-        """``approval #3 of exports/town.yaml (Sgt. A. Rivera, 2026-11-20; entry 3f2a…)``."""
-        return (f"approval #{self.seq} of {self.path} ({self.approver}, {self.timestamp[:10]}; "
-                f"entry {self.hash[:12]})")
-
-
-@dataclass(frozen=True, slots=True)
-class DriftReport:
-    """Changes from an approved snapshot (or any earlier export) to the current export."""
-
-    before_label: str
-    """``approval #3 of exports/town.yaml (…)`` or the file compared against."""
-    before_sha256: str
-    after_path: str
-    after_sha256: str
-    baseline: BaselineInfo
-    as_of: str
-    fail_on: str
-    changes: tuple[Change, ...]
-    approval: ApprovalRef | None = None
-    """The approval compared with (None: an earlier file given with ``--against``)."""
-    notices: tuple[str, ...] = ()
-    """What the reader must know about the inputs (failed page loads, other agency, …)."""
-
-    @property
-    def gate_failed(self) -> bool:
-        """Does this drift fail the ``--fail-on`` gate?"""
-        return gate_fails(self.changes, self.fail_on)
 
 
 def _approval_of(store: Store, after: Document) -> tuple[ApprovalRef, Any]:

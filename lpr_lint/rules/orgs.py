@@ -31,8 +31,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from lpr_lint import resources
 from lpr_lint.errors import BaselineError
+from lpr_lint.load import data as resources
 
 KINDS = ("municipal", "county", "state", "federal", "tribal", "university", "prosecutor",
          "private", "unknown")

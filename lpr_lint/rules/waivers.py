@@ -13,9 +13,9 @@ import fnmatch
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
-from lpr_lint import resources
 from lpr_lint.config import DEFAULTS
 from lpr_lint.errors import InputError, LprLintError
+from lpr_lint.load import data as resources
 from lpr_lint.model import FileResult, FileStatus, Finding, Outcome, RuleInfo, Severity, Waiver
 from lpr_lint.paths import repo_relative
 
@@ -54,7 +54,7 @@ class WaiverSet:
 def load_waivers(path: str, known_rules: Iterable[str],
                  max_days: int = DEFAULT_MAX_DAYS) -> WaiverSet:
     """Read and validate a waivers file; every problem names the waiver and the field."""
-    from lpr_lint.loading import load_document
+    from lpr_lint.load.files import load_document
 
     try:
         doc = load_document(path)

@@ -23,15 +23,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lpr_lint import TOOL_NAME, __version__, resources
-from lpr_lint.baseline import BUILTIN_BASELINES, Baseline, load_baseline
-from lpr_lint.engine import FORMAT_RULES, Checker, Options
+from lpr_lint import TOOL_NAME, __version__
 from lpr_lint.errors import InputError, LprLintError
-from lpr_lint.loading import DEFAULT_MAX_BYTES, Document, load_document
+from lpr_lint.history.store import canonical_bytes, snapshot_bytes
+from lpr_lint.load import data as resources
+from lpr_lint.load.files import DEFAULT_MAX_BYTES, Document, load_document
 from lpr_lint.model import Citation, FileResult, Finding, Outcome, Severity, Waiver
-from lpr_lint.runner import display_path
-from lpr_lint.store import canonical_bytes, snapshot_bytes
-from lpr_lint.waivers import WaiverSet, apply_waivers
+from lpr_lint.paths import display_path
+from lpr_lint.rules.baseline import BUILTIN_BASELINES, Baseline, load_baseline
+from lpr_lint.rules.engine import FORMAT_RULES, Checker, Options
+from lpr_lint.rules.waivers import WaiverSet, apply_waivers
 
 CERTIFICATE_FORMAT = "1"
 OUTCOMES = ("passed", "failed", "waived", "unknown", "not_applicable", "attested")

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lpr_lint import resources
 from lpr_lint.errors import BaselineError, InputError, SchemaError
+from lpr_lint.load import data as resources
 from lpr_lint.model import BaselineInfo, Citation, Severity
 from lpr_lint.pointer import WILDCARD, join, split
-from lpr_lint.validator import Validator
+from lpr_lint.rules.validator import Validator
 
 BUILTIN_BASELINES: dict[str, str] = {"ct": "ct.yaml"}
 """Built-in baselines by name → file under ``baselines/``."""
@@ -131,7 +131,7 @@ def resolve_spec(spec: str) -> tuple[str, str]:
 
 def load_baseline(spec: str) -> Baseline:
     """Load a built-in baseline by name or a baseline file by path."""
-    from lpr_lint.loading import load_document
+    from lpr_lint.load.files import load_document
 
     path, shown = resolve_spec(spec)
     try:

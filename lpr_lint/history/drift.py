@@ -1,7 +1,7 @@
 """Compliance-aware drift between two exports (an approved snapshot and the current export).
 
 1. Volatile values (the baseline's ``drift.ignore`` plus any the caller adds) are dropped.
-2. :mod:`lpr_lint.diffing` finds the differences, matching list items by identity.
+2. :mod:`lpr_lint.history.diff` finds the differences, matching list items by identity.
 3. Each change gets the rules that govern it, its direction (loosening / tightening / neutral,
    from the rules' drift hints) and compliance before → after, by evaluating those rules on
    the item concerned in each document.
@@ -12,90 +12,17 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
-from lpr_lint.baseline import Baseline, Rule
-from lpr_lint.diffing import ItemRef, RawDifference, raw_differences, without
-from lpr_lint.engine import evaluate_node, evaluate_rule
+from lpr_lint.history.diff import RawDifference, raw_differences, without
+from lpr_lint.history.records import Change, ChangeKind, Compliance, Direction
 from lpr_lint.jsondata import is_type
 from lpr_lint.model import Outcome
 from lpr_lint.pointer import MISSING, WILDCARD, child, join, resolve, split
+from lpr_lint.rules.baseline import Baseline, Rule
+from lpr_lint.rules.engine import evaluate_node, evaluate_rule
 
-LOOSENING, TIGHTENING, NEUTRAL = "loosening", "tightening", "neutral"
-GATES = ("loosening", "violation", "any", "never")
-"""``--fail-on`` choices for drift."""
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """One difference between the approved (or earlier) and the current export."""
-
-    pointer: str
-    """Where, in the current export (in the earlier one for a removal)."""
-    kind: str
-    """added, removed or changed."""
-    before: Any
-    after: Any
-    direction: str
-    rules: tuple[str, ...]
-    compliance_before: str | None
-    """compliant, violating, or absent (a whole list item that was added); None when no rule
-    governs the value."""
-    compliance_after: str | None
-    """compliant, violating, or absent (a whole list item that was removed)."""
-    failing_before: tuple[str, ...] = ()
-    """Of :attr:`rules`, those that failed (or could not be shown) before the change."""
-    failing_after: tuple[str, ...] = ()
-    item: ItemRef | None = None
-    """The list item (sharing partner, role, hold) the change is in, or is."""
-
-    @property
-    def label(self) -> str:
-        """The item's name (``Harris County TX SO``), or "" outside list items."""
-        return self.item.name if self.item is not None else ""
-
-    @property
-    def whole_item(self) -> bool:
-        """Is the change a whole list item added or removed?"""
-        return self.item is not None and self.pointer == self.item.pointer and (
-            self.kind != "changed")
-
-    @property
-    def section(self) -> str:
-        """The export section the change is in (``sharing``, ``retention``, …)."""
-        segs = split(self.pointer)
-        return segs[0] if segs else "(document)"
-
-    @property
-    def compliance(self) -> str:
-        """``ungoverned``, or before→after: ``compliant→violating``, ``violating→violating``,
-        ``absent→violating`` (an added item that violates), …"""
-        if self.compliance_before is None:
-            return "ungoverned"
-        return f"{self.compliance_before}→{self.compliance_after}"
-
-    @property
-    def new_violation(self) -> bool:
-        """Does a rule fail after this change where none failed before?"""
-        return self.compliance_after == "violating" and self.compliance_before != "violating"
-
-    @property
-    def resolved_violation(self) -> bool:
-        """Did this change end a violation?"""
-        return self.compliance_before == "violating" and self.compliance_after != "violating"
-
-
-def gate_fails(changes: Iterable[Change], fail_on: str) -> bool:
-    """Does the drift fail the gate? ``loosening`` (default): any loosening or new violation."""
-    changes = list(changes)
-    if fail_on == "never":
-        return False
-    if fail_on == "any":
-        return bool(changes)
-    if fail_on == "violation":
-        return any(c.new_violation for c in changes)
-    return any(c.direction == LOOSENING or c.new_violation for c in changes)
+LOOSENING, TIGHTENING, NEUTRAL = Direction.LOOSENING, Direction.TIGHTENING, Direction.NEUTRAL
 
 
 # --- classification ----------------------------------------------------------------------
@@ -156,7 +83,7 @@ def _outcome(rule: Rule, doc: Any, pointer: str | None, as_of: _dt.date) -> Outc
 _HINT_DIRECTIONS = {"increase": 1, "decrease": -1}
 
 
-def _hint_direction(rule: Rule, before: Any, after: Any) -> str:
+def _hint_direction(rule: Rule, before: Any, after: Any) -> Direction:
     hint = rule.drift.get("loosening")
     if before is MISSING or after is MISSING:
         if hint == "remove":
@@ -190,7 +117,7 @@ def _hint_direction(rule: Rule, before: Any, after: Any) -> str:
     return NEUTRAL
 
 
-def _combine(directions: Iterable[str]) -> str:
+def _combine(directions: Iterable[Direction]) -> Direction:
     found = set(directions)
     return LOOSENING if LOOSENING in found else TIGHTENING if TIGHTENING in found else NEUTRAL
 
@@ -208,32 +135,34 @@ def classify(raw: RawDifference, old: Any, new: Any, watched: list[tuple[Rule, l
                        _outcome(r, new, raw.after_ptr, as_of)) for r in rules}
     failing_before = tuple(sorted(i for i, (b, _) in outcomes.items() if b in _BAD))
     failing_after = tuple(sorted(i for i, (_, a) in outcomes.items() if a in _BAD))
-    c_before: str | None = None
-    c_after: str | None = None
+    c_before: Compliance | None = None
+    c_after: Compliance | None = None
     if rules:
-        c_before = "violating" if failing_before else "compliant"
-        c_after = "violating" if failing_after else "compliant"
+        c_before = Compliance.VIOLATING if failing_before else Compliance.COMPLIANT
+        c_after = Compliance.VIOLATING if failing_after else Compliance.COMPLIANT
         if raw.whole_item:
             if raw.before is MISSING:
-                c_before = "absent"
+                c_before = Compliance.ABSENT
             if raw.after is MISSING:
-                c_after = "absent"
+                c_after = Compliance.ABSENT
     if raw.whole_item and raw.collection is not None:
         coll = raw.collection
         item = raw.after if raw.after is not MISSING else raw.before
         neutral = coll.neutral_when is not None and coll.neutral_when.is_valid(item)
-        direction = NEUTRAL if neutral else (coll.added if raw.after is not MISSING
-                                             else coll.removed)
+        direction = NEUTRAL if neutral else Direction(coll.added if raw.after is not MISSING
+                                                       else coll.removed)
     else:
         exact = [r for r in rules if len(split(r.pointer)) == len(split(pointer))
                  and _overlaps(r.pointer, pointer)
                  and outcomes[r.id] != (Outcome.NOT_APPLICABLE, Outcome.NOT_APPLICABLE)]
         direction = _combine(_hint_direction(r, raw.before, raw.after) for r in exact)
-    if c_after == "violating" and c_before != "violating":
+    if c_after is Compliance.VIOLATING and c_before is not Compliance.VIOLATING:
         direction = LOOSENING  # a new violation always loosens
-    elif c_before == "violating" and c_after != "violating" and direction == NEUTRAL:
+    elif (c_before is Compliance.VIOLATING and c_after is not Compliance.VIOLATING
+          and direction is NEUTRAL):
         direction = TIGHTENING
-    kind = "added" if raw.before is MISSING else "removed" if raw.after is MISSING else "changed"
+    kind = (ChangeKind.ADDED if raw.before is MISSING else ChangeKind.REMOVED
+            if raw.after is MISSING else ChangeKind.CHANGED)
     return Change(pointer=pointer, kind=kind,
                   before=None if raw.before is MISSING else raw.before,
                   after=None if raw.after is MISSING else raw.after,

@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from lpr_lint.errors import InputError
-from lpr_lint.loading import MAX_DEPTH, Locator, line_starts
+from lpr_lint.load.files import MAX_DEPTH, Locator, line_starts
 from lpr_lint.pointer import child, split
 
 _WS = re.compile(r"[ \t\n\r]*")

@@ -20,8 +20,8 @@ from lpr_lint.model import Severity
 from lpr_lint.report import REPORTERS
 
 if TYPE_CHECKING:
-    from lpr_lint.baseline import Baseline
     from lpr_lint.config import Setting
+    from lpr_lint.rules.baseline import Baseline
 
 FormatChoice = enum.Enum(  # type: ignore[misc]
     "FormatChoice", {name: name for name in REPORTERS}, type=str)
@@ -34,7 +34,7 @@ HistoryFormat = enum.Enum(  # type: ignore[misc]
 """``history --format`` choices (the history reporter registry's keys; checked by a test)."""
 DriftGate = enum.Enum(  # type: ignore[misc]
     "DriftGate", {name: name for name in ("loosening", "violation", "any", "never")}, type=str)
-"""``drift --fail-on`` choices (:data:`lpr_lint.drift.GATES`; checked by a test)."""
+"""``drift --fail-on`` choices (:data:`lpr_lint.history.drift.GATES`; checked by a test)."""
 SourceChoice = enum.Enum(  # type: ignore[misc]
     "SourceChoice", {name: name for name in ADAPTERS}, type=str)
 """``--from`` choices: the keys of the adapter registry."""
@@ -83,7 +83,7 @@ def parse_size(value: str | None) -> str | None:
 
 
 def load_baseline(spec: str) -> Baseline:
-    from lpr_lint.baseline import load_baseline as load
+    from lpr_lint.rules.baseline import load_baseline as load
 
     return load(spec)
 

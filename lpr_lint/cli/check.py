@@ -1,28 +1,19 @@
-"""The command line. Together with ``_cli_common``, ``cli_history`` and ``cli_setup``, the only
-code that imports typer, prints, or exits.
-
-Each command parses options, resolves settings (flags > ``LPR_LINT_*`` > config file >
-defaults), builds core objects, runs them, renders strings and maps the result (or a
-subsystem's exception) to an :class:`~lpr_lint.errors.ExitCode`. Every command is registered
-here, explicitly.
-"""
+"""``check``, ``schema``, ``rules``, ``explain`` and ``convert``: judging exports and showing
+the baseline."""
 
 from __future__ import annotations
 
 import json
 import os
-import sys
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from lpr_lint import TOOL_NAME, __version__, cli_audit, cli_certify, cli_history, cli_setup
-from lpr_lint._cli_common import (
+from lpr_lint import TOOL_NAME
+from lpr_lint.cli.common import (
     AsOfOpt,
     BaselineOpt,
     DocFormat,
-    DriftFormat,
-    DriftGate,
     FailOnOpt,
     FormatChoice,
     FromOpt,
@@ -36,38 +27,11 @@ from lpr_lint._cli_common import (
     settings,
 )
 from lpr_lint.errors import ExitCode, LprLintError
-from lpr_lint.model import Severity
+from lpr_lint.model import FileStatus, Severity
 from lpr_lint.report import REPORTERS, reporter
 
 if TYPE_CHECKING:
     from lpr_lint.model import Report
-
-__all__ = ["DriftFormat", "DriftGate", "FormatChoice", "app", "main"]
-
-app = typer.Typer(
-    name=TOOL_NAME,
-    help="Check LPR/ALPR platform configuration exports against Connecticut law and best "
-    "practice.\n\nExit codes: 0 clean, 1 findings, 2 usage error, 3 input or config error.",
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"{TOOL_NAME} {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _root(
-    version: Annotated[bool, typer.Option(
-        "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
-) -> None:
-    """Check LPR/ALPR platform configuration exports."""
 
 
 def _write_outputs(report: Report, outputs: list[tuple[str, str | None]]) -> None:
@@ -88,7 +52,6 @@ def _write_outputs(report: Report, outputs: list[tuple[str, str | None]]) -> Non
         typer.echo(TextReporter.summary(report), err=True)
 
 
-@app.command()
 def check(
     paths: Annotated[list[str], typer.Argument(
         metavar="PATH...", help="Export files, or directories to search for *.json, *.yaml, "
@@ -115,10 +78,10 @@ def check(
     source: FromOpt = None,
 ) -> None:
     """Check exports against a baseline and report findings at file:line:column."""
-    from lpr_lint.engine import Options
-    from lpr_lint.loading import DEFAULT_MAX_BYTES
-    from lpr_lint.runner import exit_code, run_check
-    from lpr_lint.waivers import load_waivers
+    from lpr_lint.load.files import DEFAULT_MAX_BYTES
+    from lpr_lint.rules.engine import Options
+    from lpr_lint.rules.run import run_check
+    from lpr_lint.rules.waivers import load_waivers
 
     flag_outputs = ([FormatChoice(output_format).value] if output_format else []) + (output or [])
     try:
@@ -156,7 +119,6 @@ def check(
     raise typer.Exit(int(exit_code(report)))
 
 
-@app.command()
 def schema(
     baseline: BaselineOpt = None,
     as_of: AsOfOpt = None,
@@ -168,7 +130,7 @@ def schema(
     A file is valid against it exactly when `check` with the same --as-of, --fail-on and
     --strict passes it, so check-jsonschema and editors can use it.
     """
-    from lpr_lint.compose import compose
+    from lpr_lint.rules.compose import compose
 
     try:
         s = settings(baseline=(baseline, "--baseline"), fail_on=(fail_on, "--fail-on"),
@@ -180,7 +142,6 @@ def schema(
     typer.echo(json.dumps(composed, indent=2, ensure_ascii=False))
 
 
-@app.command()
 def rules(
     baseline: BaselineOpt = None,
     output_format: Annotated[DocFormat, typer.Option(
@@ -188,8 +149,8 @@ def rules(
     = "text",  # type: ignore[assignment]
 ) -> None:
     """List the baseline's rules."""
-    from lpr_lint.engine import FORMAT_RULES
-    from lpr_lint.explain import rule_table, rules_json, rules_markdown
+    from lpr_lint.rules.engine import FORMAT_RULES
+    from lpr_lint.rules.explain import rule_table, rules_json, rules_markdown
 
     try:
         base = load_baseline(settings(baseline=(baseline, "--baseline"))["baseline"].value)
@@ -204,14 +165,13 @@ def rules(
         typer.echo(rule_table(base, FORMAT_RULES), nl=False)
 
 
-@app.command()
 def explain(
     rule_id: Annotated[str, typer.Argument(metavar="RULE-ID", help="A rule id, e.g. CT-RET-001.",
                                            show_default=False)],
     baseline: BaselineOpt = None,
 ) -> None:
     """Show one rule in full: why it exists, its legal basis, what it checks, how to fix it."""
-    from lpr_lint.explain import UnknownRule, explain_rule
+    from lpr_lint.rules.explain import UnknownRule, explain_rule
 
     try:
         base = load_baseline(settings(baseline=(baseline, "--baseline"))["baseline"].value)
@@ -223,7 +183,6 @@ def explain(
     typer.echo(text, nl=False)
 
 
-@app.command()
 def convert(
     input_path: Annotated[str, typer.Argument(metavar="INPUT", help="A vendor file.",
                                               show_default=False)],
@@ -252,35 +211,10 @@ def convert(
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-app.command()(cli_history.approve)
-app.command()(cli_history.drift)
-app.command()(cli_history.history)
-app.add_typer(cli_history.ledger_app, name="ledger")
-app.command()(cli_setup.config)
-app.command()(cli_setup.init)
-app.command()(cli_certify.certify)
-app.command("verify-cert")(cli_certify.verify_cert)
-app.command()(cli_audit.audit)
-
-
-def main(argv: list[str] | None = None) -> Any:
-    """Console-script entry point: run the app, never show a traceback."""
-    import gc
-
-    # A short-lived process that builds large acyclic trees (a 100,000-partner export is
-    # ~1.5 million objects): the cycle collector would spend a third of a drift run finding
-    # nothing. Memory stays bounded by the inputs' size limit.
-    gc.disable()
-    try:
-        return app(args=argv, prog_name=TOOL_NAME)
-    except KeyboardInterrupt:
-        typer.echo(f"{TOOL_NAME}: interrupted", err=True)
-        sys.exit(130)
-    except BrokenPipeError:  # e.g. `lpr-lint check . | head`
-        sys.exit(int(ExitCode.OK))
-    except Exception as exc:  # the last line of defence: a one-line message, exit 3
-        typer.echo(f"{TOOL_NAME}: internal error: {type(exc).__name__}: {exc} (please report "
-                   "this with the command you ran)", err=True)
-        sys.exit(int(ExitCode.INPUT))
-    finally:
-        gc.enable()
+def exit_code(report: Report) -> ExitCode:
+    """3 if any file could not be read, else 1 if any finding gates, else 0."""
+    if any(f.status is FileStatus.ERROR for f in report.files):
+        return ExitCode.INPUT
+    if any(f.status is FileStatus.FAIL for f in report.files):
+        return ExitCode.FINDINGS
+    return ExitCode.OK

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 from lpr_lint.errors import BaselineError, InputError
 
 if TYPE_CHECKING:
-    from lpr_lint.loading import Document
-    from lpr_lint.validator import Issue, Validator
+    from lpr_lint.load.files import Document
+    from lpr_lint.rules.validator import Issue, Validator
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent  # lpr_lint/
 
 
 def data_dir(kind: str) -> Path:
@@ -49,7 +49,7 @@ def load_json_schema(name: str) -> Any:
 @cache
 def schema_validator(name: str) -> Validator:
     """A shipped schema, compiled once per process."""
-    from lpr_lint.validator import Validator
+    from lpr_lint.rules.validator import Validator
 
     return Validator(load_json_schema(name))
 
@@ -81,7 +81,7 @@ def first_problem(doc: Document, schema: str) -> Problem | None:
 def load_data_file(name: str, schema: str) -> tuple[str, Any]:
     """A data file shipped under ``baselines/`` (e.g. ``data/org-kinds.yaml``), parsed and
     checked against its schema. A broken one is a broken installation: BaselineError."""
-    from lpr_lint.loading import load_document
+    from lpr_lint.load.files import load_document
 
     path = str(data_file("baselines", name))
     try:

@@ -16,16 +16,17 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from lpr_lint.agency import Agency
-from lpr_lint.baseline import Baseline
-from lpr_lint.drift import Change, compute_drift, gate_fails
-from lpr_lint.engine import Checker, Options
 from lpr_lint.errors import InputError, LprLintError
-from lpr_lint.loading import DEFAULT_MAX_BYTES, EXTENSIONS, Document
-from lpr_lint.model import BaselineInfo, FileResult, Outcome, Severity
+from lpr_lint.history.agency import Agency
+from lpr_lint.history.drift import compute_drift
+from lpr_lint.history.pipeline import OtherAgency
+from lpr_lint.history.records import Snapshot, Step, Timeline, gate_fails
+from lpr_lint.load.files import DEFAULT_MAX_BYTES, EXTENSIONS, Document
+from lpr_lint.model import FileResult, Outcome, Severity
+from lpr_lint.paths import display_path
 from lpr_lint.pointer import MISSING, resolve, split
-from lpr_lint.runner import display_path
-from lpr_lint.workflow import OtherAgency
+from lpr_lint.rules.baseline import Baseline
+from lpr_lint.rules.engine import Checker, Options
 
 _DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
 GIT_TIMEOUT_S = 60
@@ -33,57 +34,6 @@ GIT_TIMEOUT_S = 60
 
 class HistoryError(LprLintError):
     """The snapshots cannot be listed or read (exit 3)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    """One snapshot and its verdict under the baseline."""
-
-    label: str
-    """The file, or ``FILE@commit`` for a version from git history."""
-    date: str | None
-    """YYYY-MM-DD: from the file name, the commit, or ``exported_at``."""
-    sha256: str
-    status: str
-    """pass or fail, as ``check`` would say with the same options."""
-    failing: tuple[tuple[str, int], ...]
-    """Failing findings by severity, highest first (severities with none left out)."""
-    unknown: int
-    """Findings whose value is missing (they fail closed unless unknowns are allowed)."""
-    notices: tuple[str, ...] = ()
-    commit: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    """What changed from one snapshot to the next."""
-
-    before: int
-    """Index of the earlier snapshot."""
-    after: int
-    changes: tuple[Change, ...]
-    gate_failed: bool
-    notes: tuple[str, ...] = ()
-    """How the comparison bridged a value the earlier snapshot's source failed to give."""
-
-
-@dataclass(frozen=True, slots=True)
-class Timeline:
-    """The snapshots of one agency, oldest first, and the steps between them."""
-
-    source: str
-    agency: str
-    baseline: BaselineInfo
-    as_of: str
-    fail_on: str
-    snapshots: tuple[Snapshot, ...]
-    steps: tuple[Step, ...]
-    notices: tuple[str, ...] = ()
-
-    @property
-    def gate_failed(self) -> bool:
-        """Does any step fail the ``--fail-on`` gate?"""
-        return any(step.gate_failed for step in self.steps)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,1 @@
+"""Vendor self-certification: certificates made and verified."""

@@ -1,0 +1,7 @@
+"""The command line (the only package that imports typer, prints or exits): one module per
+command family, registered in :mod:`lpr_lint.cli.app`."""
+
+from lpr_lint.cli.app import app, main
+from lpr_lint.cli.common import DriftFormat, DriftGate, FormatChoice
+
+__all__ = ["DriftFormat", "DriftGate", "FormatChoice", "app", "main"]
