@@ -21,7 +21,8 @@ from typer.testing import CliRunner, Result  # stderr is always kept apart from 
 
 from lpr_lint.cli import app
 from lpr_lint.errors import InputError
-from lpr_lint.load.files import MAX_DEPTH, Document, parse_bytes
+from lpr_lint.load.files import Document, parse_bytes
+from lpr_lint.load.positions import MAX_DEPTH
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPLIANT = ROOT / "examples" / "compliant" / "lakeside-ct-pd.yaml"

@@ -13,20 +13,17 @@ import codecs
 import hashlib
 import os
 import stat
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from lpr_lint.errors import InputError
+from lpr_lint.load.positions import Locator
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 """Largest export read by default (64 MiB; a 100,000-partner export is about 25 MiB)."""
-MAX_DEPTH = 64
-"""Deepest nesting accepted. Export format v1 nests five levels."""
 
 EXTENSIONS = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
 
-Locator = Callable[[str], "tuple[int, int]"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,14 +143,3 @@ def parse_text(text: str, display: str, syntax: str | None, sha256: str) -> Docu
         raise InputError(display, f"not an export: the top level is {describe(data)}, "
                          "expected a mapping of sections", 1, 1)
     return Document(display, data, sha256, kind, locate)
-
-
-def line_starts(text: str) -> list[int]:
-    """Offsets at which each line begins (for offset → line/column conversion)."""
-    starts = [0]
-    find = text.find
-    i = find("\n")
-    while i >= 0:
-        starts.append(i + 1)
-        i = find("\n", i + 1)
-    return starts

@@ -7,7 +7,6 @@ position scan runs the first time a pointer is located (or to place an error).
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import json
 import math
@@ -15,7 +14,7 @@ import re
 from typing import Any
 
 from lpr_lint.errors import InputError
-from lpr_lint.load.files import MAX_DEPTH, Locator, line_starts
+from lpr_lint.load.positions import MAX_DEPTH, Locator, line_col, line_starts
 from lpr_lint.pointer import child, split
 
 _WS = re.compile(r"[ \t\n\r]*")
@@ -134,11 +133,6 @@ class _Scan:
         return ptr, _WS.match(text, j + 1).end()  # type: ignore[union-attr]
 
 
-def _line_col(starts: list[int], offset: int) -> tuple[int, int]:
-    line = bisect.bisect_right(starts, offset)
-    return line, offset - starts[line - 1] + 1
-
-
 def load_json(text: str, display: str) -> tuple[Any, Locator]:
     """Parse JSON text; return the data and a lazy pointer locator."""
     starts: list[int] | None = None
@@ -147,7 +141,7 @@ def load_json(text: str, display: str) -> tuple[Any, Locator]:
         nonlocal starts
         if starts is None:
             starts = line_starts(text)
-        return _line_col(starts, offset)
+        return line_col(starts, offset)
 
     try:
         data = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant,

@@ -22,7 +22,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from lpr_lint.errors import InputError
-from lpr_lint.load.files import MAX_DEPTH, Locator
+from lpr_lint.load.positions import MAX_DEPTH, Locator
 from lpr_lint.pointer import split
 
 MAX_ALIAS_EXPANSION = 100_000
