@@ -14,7 +14,11 @@ from typing import Annotated, Any
 import typer
 
 from lpr_lint import TOOL_NAME, __version__
-from lpr_lint.cli import audit, certify, check, history, setup
+from lpr_lint.cli.audit import audit
+from lpr_lint.cli.certify import certify, verify_cert
+from lpr_lint.cli.check import check, convert, explain, rules, schema
+from lpr_lint.cli.history import approve, drift, history, ledger_app
+from lpr_lint.cli.setup import config, init
 from lpr_lint.errors import ExitCode
 
 app = typer.Typer(
@@ -43,20 +47,14 @@ def _root(
     """Check LPR/ALPR platform configuration exports."""
 
 
-app.command()(check.check)
-app.command()(check.schema)
-app.command()(check.rules)
-app.command()(check.explain)
-app.command()(check.convert)
-app.command()(history.approve)
-app.command()(history.drift)
-app.command()(history.history)
-app.add_typer(history.ledger_app, name="ledger")
-app.command()(setup.config)
-app.command()(setup.init)
-app.command()(certify.certify)
-app.command("verify-cert")(certify.verify_cert)
-app.command()(audit.audit)
+for command in (check, schema, rules, explain, convert, approve, drift, history):
+    app.command()(command)
+app.add_typer(ledger_app, name="ledger")
+app.command()(config)
+app.command()(init)
+app.command()(certify)
+app.command("verify-cert")(verify_cert)
+app.command()(audit)
 
 
 def main(argv: list[str] | None = None) -> Any:
