@@ -88,9 +88,7 @@ def expand(document: Any, segments: list[str], prefix: str = "") -> Iterator[tup
     yield prefix, node
 
 
-def matches(pattern: str, pointer: str) -> bool:
-    """Does a concrete pointer fall under a pattern (``*`` matches one segment)?"""
+def overlaps(pattern: str, pointer: str) -> bool:
+    """Is one of the two a prefix of the other (``*`` matching any one segment)?"""
     p, c = split(pattern), split(pointer)
-    if len(c) < len(p):
-        return False
     return all(a in (WILDCARD, b) for a, b in zip(p, c, strict=False))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from lpr_lint.errors import LprLintError
@@ -23,7 +23,6 @@ class Conversion:
     warnings: tuple[str, ...] = ()
     locate: Callable[[str], tuple[int, int]] | None = None
     """Maps an export pointer to a line and column in the source file, where it can."""
-    notes: tuple[str, ...] = field(default_factory=tuple)
     gaps: tuple[str, ...] = ()
     """Pointers left unknown because the source failed (a page that did not load), not
     because it never publishes them: a timeline compares them with the last snapshot that
@@ -34,7 +33,6 @@ class Adapter(abc.ABC):
     """Reads one vendor format."""
 
     name: str = ""
-    description: str = ""
 
     @abc.abstractmethod
     def sniff(self, text: str, path: str) -> bool:

@@ -13,7 +13,6 @@ class ExportAdapter(Adapter):
     """A file already in export format v1."""
 
     name = "export-v1"
-    description = "LPR platform configuration export, format v1 (JSON or YAML)"
 
     def sniff(self, text: str, path: str) -> bool:
         return bool(_VERSION_KEY.search(text[:65536])) or bool(

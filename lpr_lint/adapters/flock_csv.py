@@ -48,7 +48,6 @@ class FlockSharesAdapter(Adapter):
     """``Organization Name, Networks Shared With Me, Networks I'm Sharing``."""
 
     name = "flock-shares"
-    description = "Flock network-share snapshot export (CSV)"
 
     def sniff(self, text: str, path: str) -> bool:
         return _starts_with(text, SHARES_HEADER)
@@ -85,7 +84,6 @@ class FlockUsersAdapter(Adapter):
     """``First Name, Last Name, Email, Phone, Title, Role, Identity Provider, User Mgmt, …``."""
 
     name = "flock-users"
-    description = "Flock user list export (CSV); personal details are not copied"
 
     def sniff(self, text: str, path: str) -> bool:
         return _starts_with(text, USERS_HEADER)

@@ -69,7 +69,6 @@ class FlockPortalAdapter(Adapter):
     """transparency.flocksafety.com snapshot JSON (sm-alpr structured scrape)."""
 
     name = "flock-portal"
-    description = "Flock Transparency Portal snapshot (JSON)"
 
     def sniff(self, text: str, path: str) -> bool:
         head = text[:4096]

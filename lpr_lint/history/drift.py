@@ -18,7 +18,7 @@ from lpr_lint.history.diff import RawDifference, raw_differences, without
 from lpr_lint.history.records import Change, ChangeKind, Compliance, Direction
 from lpr_lint.jsondata import is_type
 from lpr_lint.model import Outcome
-from lpr_lint.pointer import MISSING, WILDCARD, child, join, resolve, split
+from lpr_lint.pointer import MISSING, child, join, overlaps, resolve, split
 from lpr_lint.rules.baseline import Baseline, Rule
 from lpr_lint.rules.engine import evaluate_node, evaluate_rule
 
@@ -26,12 +26,6 @@ LOOSENING, TIGHTENING, NEUTRAL = Direction.LOOSENING, Direction.TIGHTENING, Dire
 
 
 # --- classification ----------------------------------------------------------------------
-
-
-def _overlaps(pattern: str, pointer: str) -> bool:
-    """Is one of the two a prefix of the other (``*`` matching any one segment)?"""
-    p, c = split(pattern), split(pointer)
-    return all(a in (WILDCARD, b) for a, b in zip(p, c, strict=False))
 
 
 def _fields(schema: Any) -> set[str]:
@@ -130,7 +124,7 @@ def classify(raw: RawDifference, old: Any, new: Any, watched: list[tuple[Rule, l
     """
     pointer = raw.after_ptr if raw.after_ptr is not None else raw.before_ptr
     assert pointer is not None
-    rules = [r for r, ws in watched if any(_overlaps(w, pointer) for w in ws)]
+    rules = [r for r, ws in watched if any(overlaps(w, pointer) for w in ws)]
     outcomes = {r.id: (_outcome(r, old, raw.before_ptr, as_of),
                        _outcome(r, new, raw.after_ptr, as_of)) for r in rules}
     failing_before = tuple(sorted(i for i, (b, _) in outcomes.items() if b in _BAD))
@@ -153,7 +147,7 @@ def classify(raw: RawDifference, old: Any, new: Any, watched: list[tuple[Rule, l
                                                        else coll.removed)
     else:
         exact = [r for r in rules if len(split(r.pointer)) == len(split(pointer))
-                 and _overlaps(r.pointer, pointer)
+                 and overlaps(r.pointer, pointer)
                  and outcomes[r.id] != (Outcome.NOT_APPLICABLE, Outcome.NOT_APPLICABLE)]
         direction = _combine(_hint_direction(r, raw.before, raw.after) for r in exact)
     if c_after is Compliance.VIOLATING and c_before is not Compliance.VIOLATING:
