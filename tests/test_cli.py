@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from conftest import EXAMPLES, ROOT
 from lpr_lint import __version__
-from lpr_lint.cli import FormatChoice, app
+from lpr_lint.cli import app
 from lpr_lint.load import data as resources
 from lpr_lint.report import REPORTERS
 
@@ -68,8 +68,49 @@ def test_output_is_byte_identical_across_runs(fmt: str) -> None:
     assert first == second
 
 
-def test_format_choices_come_from_the_registry() -> None:
-    assert sorted(c.value for c in FormatChoice) == sorted(REPORTERS)
+def _choices(command: list[str], flag: str) -> list[str]:
+    """The ``[a|b|c]`` choices ``--help`` shows for an option."""
+    result = CliRunner().invoke(app, [*command, "--help"], terminal_width=200)
+    line = next(x for x in result.stdout.splitlines() if flag in x)
+    return line.split("[", 1)[1].split("]", 1)[0].split("|")
+
+
+def _registries() -> list[tuple[list[str], str, list[str]]]:
+    from lpr_lint.adapters import ADAPTERS
+    from lpr_lint.cli.check import ENCODINGS, RULE_LISTINGS
+    from lpr_lint.cli.common import GATES
+    from lpr_lint.cli.history import LEDGER_FORMATS
+    from lpr_lint.cli.setup import CONFIG_FORMATS
+    from lpr_lint.report import (
+        CERTIFICATE_RENDERERS,
+        DRIFT_REPORTERS,
+        HISTORY_REPORTERS,
+    )
+
+    return [(["check"], "--format", list(REPORTERS)), (["check"], "--from", list(ADAPTERS)),
+            (["drift"], "--format", list(DRIFT_REPORTERS)), (["drift"], "--fail-on", list(GATES)),
+            (["history"], "--format", list(HISTORY_REPORTERS)),
+            (["history"], "--fail-on", list(GATES)),
+            (["certify"], "--format", list(CERTIFICATE_RENDERERS)),
+            (["rules"], "--format", list(RULE_LISTINGS)),
+            (["convert"], "--format", list(ENCODINGS)),
+            (["config"], "--format", list(CONFIG_FORMATS)),
+            (["ledger", "show"], "--format", list(LEDGER_FORMATS))]
+
+
+@pytest.mark.parametrize(("command", "flag", "names"), _registries(),
+                         ids=lambda x: "-".join(x) if isinstance(x, list) else str(x))
+def test_choices_are_read_from_the_registries(command: list[str], flag: str,
+                                              names: list[str]) -> None:
+    assert _choices(command, flag) == names
+    bad = CliRunner().invoke(app, [*command, flag, "no-such-choice"])
+    assert bad.exit_code == 2 and "is not one of" in bad.stderr
+    assert all(repr(n) in bad.stderr for n in names)
+
+
+def test_choices_accept_any_case() -> None:
+    code, out, _ = run("rules", "--format", "JSON")
+    assert code == 0 and json.loads(out)["baseline"]["id"] == "ct"
 
 
 @pytest.mark.parametrize(("flag", "code"), [("critical", 1), ("high", 1), ("medium", 1)])

@@ -16,9 +16,7 @@ from typer.testing import CliRunner
 
 from conftest import AS_OF, EXAMPLES, ROOT
 from lpr_lint.cli import app
-from lpr_lint.cli.history import HistoryFormat
 from lpr_lint.load.files import load_document
-from lpr_lint.report.history import HISTORY_REPORTERS
 
 PINECREST = ROOT / "tests" / "data" / "flock" / "portal" / "pinecrest-ca-pd"
 COMPLIANT = EXAMPLES / "compliant" / "lakeside-ct-pd.yaml"
@@ -39,10 +37,6 @@ def history_json(*args: str) -> tuple[int, dict[str, Any]]:
 def partner_names(step: dict[str, Any], kind: str) -> set[str]:
     return {c["item"]["name"] for c in step["changes"]
             if c["kind"] == kind and c["item"] and c["item"]["whole"]}
-
-
-def test_format_choices_match_the_registry() -> None:
-    assert sorted(f.value for f in HistoryFormat) == sorted(HISTORY_REPORTERS)
 
 
 def test_portal_folder_timeline() -> None:

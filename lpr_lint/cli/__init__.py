@@ -2,6 +2,5 @@
 command family, registered in :mod:`lpr_lint.cli.app`."""
 
 from lpr_lint.cli.app import app, main
-from lpr_lint.cli.common import DriftFormat, DriftGate, FormatChoice
 
-__all__ = ["DriftFormat", "DriftGate", "FormatChoice", "app", "main"]
+__all__ = ["app", "main"]

@@ -5,7 +5,6 @@ Registered on the app explicitly in :mod:`lpr_lint.cli`.
 
 from __future__ import annotations
 
-import enum
 import os
 from typing import Annotated
 
@@ -17,6 +16,7 @@ from lpr_lint.cli.common import (
     FailOnOpt,
     StrictOpt,
     as_of_date,
+    choice,
     fatal,
     load_baseline,
     required_text,
@@ -24,10 +24,10 @@ from lpr_lint.cli.common import (
 )
 from lpr_lint.errors import ExitCode, LprLintError
 from lpr_lint.model import Severity
+from lpr_lint.report import CERTIFICATE_RENDERERS, load
 
-CertFormat = enum.Enum("CertFormat", {"markdown": "markdown", "html": "html"}, type=str)
-"""``certify --format`` choices: a rendering written beside the JSON certificate."""
 _EXTENSIONS = {"markdown": ".md", "html": ".html"}
+"""The file extension of each certificate rendering (every key of CERTIFICATE_RENDERERS)."""
 
 
 def _write(path: str, data: bytes, what: str) -> None:
@@ -53,8 +53,8 @@ def certify(
         "--attest", metavar="FILE", show_default=False,
         help="Attestations (YAML/JSON, schemas/attestations.schema.json) for controls the "
         "export cannot show; only an unknown rule can become attested.")] = None,
-    output_format: Annotated[CertFormat | None, typer.Option(
-        "--format", "-f", case_sensitive=False, show_default=False,
+    output_format: Annotated[str | None, choice(
+        CERTIFICATE_RENDERERS, "--format", "-f",
         help="Also write the certificate for auditors as markdown or self-contained html, "
         "beside --out with the same name and a .md or .html extension.")] = None,
     baseline: BaselineOpt = None,
@@ -79,7 +79,7 @@ def certify(
     from lpr_lint.rules.engine import Options
     from lpr_lint.rules.waivers import load_waivers
 
-    fmt = CertFormat(output_format).value if output_format else None
+    fmt = output_format
     companion = os.path.splitext(out)[0] + _EXTENSIONS[fmt] if fmt else None
     if companion == out:
         fatal(f"--out {out}: give the JSON certificate another name than its {fmt} rendering",
@@ -101,9 +101,8 @@ def certify(
     _write(out, certificate_bytes(cert), "certificate")
     written = [out]
     if fmt and companion:
-        from lpr_lint.report.certificate import RENDERERS
-
-        _write(companion, RENDERERS[fmt](cert).encode("utf-8"), f"{fmt} certificate")
+        rendered = load(CERTIFICATE_RENDERERS, fmt)(cert)
+        _write(companion, rendered.encode("utf-8"), f"{fmt} certificate")
         written.append(companion)
     counts = ", ".join(f"{cert['counts'][o]} {o.replace('_', ' ')}" for o in OUTCOMES
                        if cert["counts"][o])

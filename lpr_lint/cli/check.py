@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import os
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -13,13 +14,11 @@ from lpr_lint import TOOL_NAME
 from lpr_lint.cli.common import (
     AsOfOpt,
     BaselineOpt,
-    DocFormat,
     FailOnOpt,
-    FormatChoice,
     FromOpt,
-    SourceChoice,
     StrictOpt,
     as_of_date,
+    choice,
     fatal,
     load_baseline,
     parse_outputs,
@@ -28,7 +27,7 @@ from lpr_lint.cli.common import (
 )
 from lpr_lint.errors import ExitCode, LprLintError
 from lpr_lint.model import FileStatus, Severity
-from lpr_lint.report import REPORTERS, reporter
+from lpr_lint.report import REPORTERS, load, reporter
 
 if TYPE_CHECKING:
     from lpr_lint.model import Report
@@ -57,9 +56,8 @@ def check(
         metavar="PATH...", help="Export files, or directories to search for *.json, *.yaml, "
         "*.yml.", show_default=False)],
     baseline: BaselineOpt = None,
-    output_format: Annotated[FormatChoice | None, typer.Option(
-        "--format", "-f", case_sensitive=False, show_default=False,
-        help="Report format on stdout (default text).")] = None,
+    output_format: Annotated[str | None, choice(
+        REPORTERS, "--format", "-f", help="Report format on stdout (default text).")] = None,
     output: Annotated[list[str] | None, typer.Option(
         "--output", "-o", metavar="FORMAT[:PATH]", show_default=False,
         help="Write a report; repeatable; no PATH (or -) means stdout.")] = None,
@@ -83,7 +81,7 @@ def check(
     from lpr_lint.rules.run import run_check
     from lpr_lint.rules.waivers import load_waivers
 
-    flag_outputs = ([FormatChoice(output_format).value] if output_format else []) + (output or [])
+    flag_outputs = ([output_format] if output_format else []) + (output or [])
     try:
         s = settings(baseline=(baseline, "--baseline"), fail_on=(fail_on, "--fail-on"),
                      strict=(strict, "--strict"), allow_unknown=(allow_unknown, "--allow-unknown"),
@@ -109,7 +107,7 @@ def check(
                           strict=bool(s["strict"].value))
         report = run_check(paths, base, options,
                            int(max_file_size) if max_file_size else DEFAULT_MAX_BYTES, waiver_set,
-                           source=SourceChoice(source).value if source else None)
+                           source=source)
     except LprLintError as exc:
         fatal(str(exc))
     for result in report.files:
@@ -142,27 +140,24 @@ def schema(
     typer.echo(json.dumps(composed, indent=2, ensure_ascii=False))
 
 
+RULE_LISTINGS = {"text": "lpr_lint.rules.explain:rule_table",
+                 "json": "lpr_lint.rules.explain:rules_json",
+                 "markdown": "lpr_lint.rules.explain:rules_markdown"}
+"""``rules --format``: the rule listing as a table, JSON, or the Markdown reference."""
+
+
 def rules(
     baseline: BaselineOpt = None,
-    output_format: Annotated[DocFormat, typer.Option(
-        "--format", "-f", case_sensitive=False, help="text, json or markdown (docs/rules.md).")]
-    = "text",  # type: ignore[assignment]
+    output_format: Annotated[str, choice(
+        RULE_LISTINGS, "--format", "-f", help="text, json or markdown (docs/rules.md).")]
+    = "text",
 ) -> None:
     """List the baseline's rules."""
-    from lpr_lint.rules.engine import FORMAT_RULES
-    from lpr_lint.rules.explain import rule_table, rules_json, rules_markdown
-
     try:
         base = load_baseline(settings(baseline=(baseline, "--baseline"))["baseline"].value)
     except LprLintError as exc:
         fatal(str(exc))
-    fmt = DocFormat(output_format).value
-    if fmt == "json":
-        typer.echo(rules_json(base), nl=False)
-    elif fmt == "markdown":
-        typer.echo(rules_markdown(base), nl=False)
-    else:
-        typer.echo(rule_table(base, FORMAT_RULES), nl=False)
+    typer.echo(load(RULE_LISTINGS, output_format)(base), nl=False)
 
 
 def explain(
@@ -183,32 +178,38 @@ def explain(
     typer.echo(text, nl=False)
 
 
+def _as_json(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _as_yaml(data: Any) -> str:
+    import yaml
+
+    return str(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+
+
+ENCODINGS: dict[str, Callable[[Any], str]] = {"json": _as_json, "yaml": _as_yaml}
+"""``convert --format``: how the export is written."""
+
+
 def convert(
     input_path: Annotated[str, typer.Argument(metavar="INPUT", help="A vendor file.",
                                               show_default=False)],
     source: FromOpt = None,
-    output_format: Annotated[str, typer.Option(
-        "--format", "-f", metavar="json|yaml", help="Output encoding.")] = "json",
+    output_format: Annotated[str, choice(
+        ENCODINGS, "--format", "-f", help="Output encoding.")] = "json",
 ) -> None:
     """Print a vendor file (Flock portal snapshot, share list, user list) as export format v1."""
     from lpr_lint.adapters.load import load_input
     from lpr_lint.errors import InputError
 
-    if output_format not in ("json", "yaml"):
-        raise typer.BadParameter("choose json or yaml", param_hint="--format")
     try:
-        loaded = load_input(input_path, source=SourceChoice(source).value if source else None)
+        loaded = load_input(input_path, source=source)
     except (InputError, LprLintError) as exc:
         fatal(exc.one_line() if isinstance(exc, InputError) else str(exc))
     for notice in loaded.notices:
         typer.echo(f"{TOOL_NAME}: {notice}", err=True)
-    data = loaded.document.data
-    if output_format == "yaml":
-        import yaml
-
-        typer.echo(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), nl=False)
-    else:
-        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    typer.echo(ENCODINGS[output_format](loaded.document.data), nl=False)
 
 
 def exit_code(report: Report) -> ExitCode:

@@ -6,7 +6,6 @@ Part of the CLI layer (it imports typer); the core never imports it.
 from __future__ import annotations
 
 import datetime as _dt
-import enum
 import re
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -16,36 +15,38 @@ import typer
 from lpr_lint import TOOL_NAME
 from lpr_lint.adapters import ADAPTERS
 from lpr_lint.errors import ExitCode
+from lpr_lint.history.records import Gate
 from lpr_lint.model import Severity
-from lpr_lint.report import REPORTERS
 
 if TYPE_CHECKING:
     from lpr_lint.config import Setting
     from lpr_lint.rules.baseline import Baseline
 
-FormatChoice = enum.Enum(  # type: ignore[misc]
-    "FormatChoice", {name: name for name in REPORTERS}, type=str)
-"""``--format`` choices: the keys of the reporter registry."""
-DriftFormat = enum.Enum(  # type: ignore[misc]
-    "DriftFormat", {name: name for name in ("text", "json", "markdown")}, type=str)
-"""``drift --format`` choices (the drift reporter registry's keys; checked by a test)."""
-HistoryFormat = enum.Enum(  # type: ignore[misc]
-    "HistoryFormat", {name: name for name in ("text", "json", "markdown")}, type=str)
-"""``history --format`` choices (the history reporter registry's keys; checked by a test)."""
-DriftGate = enum.Enum(  # type: ignore[misc]
-    "DriftGate", {name: name for name in ("loosening", "violation", "any", "never")}, type=str)
-"""``drift --fail-on`` choices (:data:`lpr_lint.history.drift.GATES`; checked by a test)."""
-SourceChoice = enum.Enum(  # type: ignore[misc]
-    "SourceChoice", {name: name for name in ADAPTERS}, type=str)
-"""``--from`` choices: the keys of the adapter registry."""
-FromOpt = Annotated[SourceChoice | None, typer.Option(
-    "--from", case_sensitive=False, show_default=False,
-    help="The input's format (default: detected from its content).")]
-DataFormat = enum.Enum("DataFormat", {"text": "text", "json": "json"}, type=str)
-"""text or json, for listings."""
-DocFormat = enum.Enum(
-    "DocFormat", {"text": "text", "json": "json", "markdown": "markdown"}, type=str)
-"""text, json or markdown, for the rule listing."""
+def choice(names: Collection[str], *flags: str, help: str) -> Any:
+    """A ``typer.Option`` whose value must be one of ``names`` — a registry's keys, so the
+    choices shown and accepted are always the ones that exist (any case; stored lower-case)."""
+    allowed = tuple(names)
+
+    def check(value: str | None) -> str | None:
+        if value is None:
+            return None
+        if value.lower() not in allowed:
+            raise typer.BadParameter(f"{value!r} is not one of "
+                                     f"{', '.join(repr(a) for a in allowed)}")
+        return value.lower()
+
+    return typer.Option(*flags, metavar="[" + "|".join(allowed) + "]", callback=check,
+                        help=help)
+
+
+GATES = tuple(gate.value for gate in Gate)
+"""``drift`` and ``history --fail-on`` choices: the :class:`~lpr_lint.history.records.Gate`
+members."""
+FromOpt = Annotated[str | None, choice(
+    ADAPTERS, "--from", help="The input's format (default: detected from its content).")]
+GateOpt = Annotated[str, choice(
+    GATES, "--fail-on", help="Fail (exit 1) on: loosening (any loosening change or new "
+    "violation), violation (new violations only), any (any change), or never.")]
 
 
 def fatal(message: str, code: ExitCode = ExitCode.INPUT) -> NoReturn:

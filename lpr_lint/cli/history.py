@@ -1,27 +1,23 @@
-"""CLI commands over the approval store: ``approve``, ``ledger verify|show`` and ``drift``.
-
-The functions are registered on the app explicitly in :mod:`lpr_lint.cli`.
-"""
+"""CLI commands over approvals and snapshots: ``approve``, ``ledger verify|show``, ``drift``
+and ``history``. Registered on the app explicitly in :mod:`lpr_lint.cli.app`."""
 
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
 
 from lpr_lint.cli.common import (
     AsOfOpt,
     BaselineOpt,
-    DataFormat,
-    DriftFormat,
-    DriftGate,
     FailOnOpt,
     FromOpt,
-    HistoryFormat,
-    SourceChoice,
+    GateOpt,
     StoreOpt,
     as_of_date,
+    choice,
     fatal,
     load_baseline,
     required_text,
@@ -29,6 +25,7 @@ from lpr_lint.cli.common import (
 )
 from lpr_lint.errors import ExitCode, InputError, LprLintError
 from lpr_lint.model import Severity
+from lpr_lint.report import DRIFT_REPORTERS, HISTORY_REPORTERS, load
 
 
 def approve(
@@ -57,7 +54,7 @@ def approve(
         done = do_approve(export, load_baseline(s["baseline"].value),
                           Options(as_of=as_of_date(as_of), fail_on=Severity(s["fail_on"].value)),
                           Store(s["store"].value), by, note, accept_findings,
-                          source=SourceChoice(source).value if source else None)
+                          source=source)
     except ApprovalRefused as exc:
         fatal(str(exc), ExitCode.FINDINGS)
     except LprLintError as exc:
@@ -72,6 +69,27 @@ def approve(
                    f"  git add {' '.join(done.to_commit)} && git commit -m "
                    f"\"Approve {entry['export']['path']} (#{entry['seq']})\"")
 
+
+def _ledger_text(entries: list[dict[str, Any]]) -> str:
+    lines = []
+    for e in entries:
+        f = e.get("findings", {})
+        accepted = len(f.get("accepted", []))
+        lines.append(f"#{e.get('seq')}  {e.get('timestamp')}  {e.get('approver')}  "
+                     f"{e.get('export', {}).get('path')}  snapshot "
+                     f"{str(e.get('snapshot_sha256'))[:12]}  entry {str(e.get('hash'))[:12]}"
+                     + (f"  {accepted} accepted finding(s)" if accepted else "")
+                     + (f"  — {e['note']}" if e.get("note") else ""))
+    return "\n".join(lines or ["no approvals yet"]) + "\n"
+
+
+def _ledger_json(entries: list[dict[str, Any]]) -> str:
+    return json.dumps(entries, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+LEDGER_FORMATS: dict[str, Callable[[list[dict[str, Any]]], str]] = {
+    "text": _ledger_text, "json": _ledger_json}
+"""``ledger show --format``: the approval history as text or JSON."""
 
 ledger_app = typer.Typer(help="Inspect and verify the approval ledger.", no_args_is_help=True)
 
@@ -100,8 +118,8 @@ def ledger_verify(store: StoreOpt = None) -> None:
 @ledger_app.command("show")
 def ledger_show(
     store: StoreOpt = None,
-    output_format: Annotated[DataFormat, typer.Option(
-        "--format", "-f", case_sensitive=False, help="text or json.")] = "text",  # type: ignore[assignment]
+    output_format: Annotated[str, choice(
+        LEDGER_FORMATS, "--format", "-f", help="text or json.")] = "text",
 ) -> None:
     """The approval history, oldest first."""
     from lpr_lint.history.store import Store
@@ -110,19 +128,7 @@ def ledger_show(
         entries = Store(settings(store=(store, "--store"))["store"].value).entries()
     except LprLintError as exc:
         fatal(str(exc))
-    if DataFormat(output_format).value == "json":
-        typer.echo(json.dumps(entries, indent=2, sort_keys=True, ensure_ascii=False))
-        return
-    for e in entries:
-        f = e.get("findings", {})
-        accepted = len(f.get("accepted", []))
-        typer.echo(f"#{e.get('seq')}  {e.get('timestamp')}  {e.get('approver')}  "
-                   f"{e.get('export', {}).get('path')}  snapshot "
-                   f"{str(e.get('snapshot_sha256'))[:12]}  entry {str(e.get('hash'))[:12]}"
-                   + (f"  {accepted} accepted finding(s)" if accepted else "")
-                   + (f"  — {e['note']}" if e.get("note") else ""))
-    if not entries:
-        typer.echo("no approvals yet")
+    typer.echo(LEDGER_FORMATS[output_format](entries), nl=False)
 
 
 def drift(
@@ -133,12 +139,9 @@ def drift(
         help="Compare with this earlier export instead of the export's latest approval.")]
     = None,
     store: StoreOpt = None,
-    output_format: Annotated[DriftFormat, typer.Option(
-        "--format", "-f", case_sensitive=False, help="Report format.")] = "text",  # type: ignore[assignment]
-    fail_on: Annotated[DriftGate, typer.Option(
-        "--fail-on", case_sensitive=False,
-        help="loosening: any loosening change or new violation; violation: new violations "
-        "only; any: any change; never.")] = "loosening",  # type: ignore[assignment]
+    output_format: Annotated[str, choice(
+        DRIFT_REPORTERS, "--format", "-f", help="Report format.")] = "text",
+    fail_on: GateOpt = "loosening",
     ignore: Annotated[list[str] | None, typer.Option(
         "--ignore", metavar="POINTER",
         help="Also ignore this value (JSON Pointer, * for list items); repeatable.")] = None,
@@ -153,18 +156,16 @@ def drift(
     which changes loosen compliance."""
     from lpr_lint.history.pipeline import drift as do_drift
     from lpr_lint.history.store import Store
-    from lpr_lint.report.drift import DRIFT_REPORTERS
 
     try:
         s = settings(store=(store, "--store"), baseline=(baseline, "--baseline"))
         report = do_drift(export, load_baseline(s["baseline"].value), as_of_date(as_of),
                           against=against, store=Store(s["store"].value), ignore=ignore or (),
-                          fail_on=DriftGate(fail_on).value,
-                          source=SourceChoice(source).value if source else None,
+                          fail_on=fail_on, source=source,
                           allow_other_agency=allow_other_agency)
     except LprLintError as exc:
         fatal(str(exc))
-    typer.echo(DRIFT_REPORTERS[DriftFormat(output_format).value]().render(report), nl=False)
+    typer.echo(load(DRIFT_REPORTERS, output_format)().render(report), nl=False)
     raise typer.Exit(int(ExitCode.FINDINGS if report.gate_failed else ExitCode.OK))
 
 
@@ -175,12 +176,9 @@ def history(
         show_default=False)],
     git: Annotated[bool, typer.Option(
         "--git", help="Follow PATH's committed versions in git instead of a folder.")] = False,
-    output_format: Annotated[HistoryFormat, typer.Option(
-        "--format", "-f", case_sensitive=False, help="Report format.")] = "text",  # type: ignore[assignment]
-    fail_on: Annotated[DriftGate, typer.Option(
-        "--fail-on", case_sensitive=False,
-        help="Fail (exit 1) when a step has: loosening (a loosening change or new violation), "
-        "violation, any change, or never.")] = "loosening",  # type: ignore[assignment]
+    output_format: Annotated[str, choice(
+        HISTORY_REPORTERS, "--format", "-f", help="Report format.")] = "text",
+    fail_on: GateOpt = "loosening",
     ignore: Annotated[list[str] | None, typer.Option(
         "--ignore", metavar="POINTER",
         help="Also ignore this value (JSON Pointer, * for list items); repeatable.")] = None,
@@ -194,7 +192,6 @@ def history(
     """One agency's snapshots in date order: each one's verdict and what changed from one to
     the next, loosening first."""
     from lpr_lint.history.timeline import history as do_history
-    from lpr_lint.report.history import HISTORY_REPORTERS
     from lpr_lint.rules.engine import Options
 
     try:
@@ -202,11 +199,9 @@ def history(
         options = Options(as_of=as_of_date(as_of), fail_on=Severity(s["fail_on"].value),
                           allow_unknown=bool(s["allow_unknown"].value))
         timeline = do_history(path, load_baseline(s["baseline"].value), options, git=git,
-                              fail_on=DriftGate(fail_on).value, ignore=ignore or (),
-                              source=SourceChoice(source).value if source else None,
+                              fail_on=fail_on, ignore=ignore or (), source=source,
                               allow_other_agency=allow_other_agency)
     except LprLintError as exc:
         fatal(exc.one_line() if isinstance(exc, InputError) else str(exc))
-    typer.echo(HISTORY_REPORTERS[HistoryFormat(output_format).value]().render(timeline),
-               nl=False)
+    typer.echo(load(HISTORY_REPORTERS, output_format)().render(timeline), nl=False)
     raise typer.Exit(int(ExitCode.FINDINGS if timeline.gate_failed else ExitCode.OK))

@@ -7,31 +7,45 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Annotated
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from lpr_lint.cli.common import DataFormat, fatal, settings
+from lpr_lint.cli.common import choice, fatal, settings
 from lpr_lint.errors import LprLintError
+
+if TYPE_CHECKING:
+    from lpr_lint.config import Setting
+
+
+def _config_text(effective: dict[str, Setting]) -> str:
+    width = max(len(k) for k in effective)
+    return "".join(f"{key.ljust(width)}  "
+                   f"{s.value if isinstance(s.value, str) else json.dumps(s.value)}  "
+                   f"({s.source})\n" for key, s in effective.items())
+
+
+def _config_json(effective: dict[str, Setting]) -> str:
+    return json.dumps({k: {"value": v.value, "source": v.source} for k, v in effective.items()},
+                      indent=2, sort_keys=True) + "\n"
+
+
+CONFIG_FORMATS: dict[str, Callable[[dict[str, Setting]], str]] = {
+    "text": _config_text, "json": _config_json}
+"""``config --format``: the effective settings as text or JSON."""
 
 
 def config(
-    output_format: Annotated[DataFormat, typer.Option(
-        "--format", "-f", case_sensitive=False, help="text or json.")] = "text",  # type: ignore[assignment]
+    output_format: Annotated[str, choice(
+        CONFIG_FORMATS, "--format", "-f", help="text or json.")] = "text",
 ) -> None:
     """Print the effective configuration and where each value came from."""
     try:
         effective = settings()
     except LprLintError as exc:
         fatal(str(exc))
-    if DataFormat(output_format).value == "json":
-        typer.echo(json.dumps({k: {"value": v.value, "source": v.source}
-                               for k, v in effective.items()}, indent=2, sort_keys=True))
-        return
-    width = max(len(k) for k in effective)
-    for key, s in effective.items():
-        value = json.dumps(s.value) if not isinstance(s.value, str) else s.value
-        typer.echo(f"{key.ljust(width)}  {value}  ({s.source})")
+    typer.echo(CONFIG_FORMATS[output_format](effective), nl=False)
 
 
 def init(

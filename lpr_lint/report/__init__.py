@@ -1,13 +1,16 @@
-"""Reporters turn a :class:`~lpr_lint.model.Report` into text. They never print or write.
+"""Reporters turn records into text. They never print or write.
 
-:data:`REPORTERS` is the registry: an explicit dict from format name to the reporter class,
-named as ``module:Class`` so that a run imports only the reporter it uses (pre-commit starts
-the CLI many times; start-up must stay lazy). The CLI's ``--format`` choices are its keys.
+Each output family has one registry here: an explicit dict from format name to the renderer,
+named as ``module:attribute`` so that a run imports only the renderer it uses (pre-commit
+starts the CLI many times; start-up must stay lazy). The CLI's ``--format`` and
+``--output FORMAT:PATH`` choices are these dicts' keys.
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
+from typing import Any
 
 from lpr_lint.report.base import Reporter
 
@@ -20,14 +23,41 @@ REPORTERS: dict[str, str] = {
     "github": "lpr_lint.report.github:GithubReporter",
     "markdown": "lpr_lint.report.markdown:MarkdownReporter",
 }
+"""``check`` reports (classes taking a :class:`~lpr_lint.model.Report`)."""
+
+DRIFT_REPORTERS: dict[str, str] = {
+    "text": "lpr_lint.report.drift:TextDriftReporter",
+    "json": "lpr_lint.report.drift:JsonDriftReporter",
+    "markdown": "lpr_lint.report.drift:MarkdownDriftReporter",
+}
+"""``drift`` reports (classes taking a :class:`~lpr_lint.history.records.DriftReport`)."""
+
+HISTORY_REPORTERS: dict[str, str] = {
+    "text": "lpr_lint.report.history:TextHistoryReporter",
+    "json": "lpr_lint.report.history:JsonHistoryReporter",
+    "markdown": "lpr_lint.report.history:MarkdownHistoryReporter",
+}
+"""``history`` reports (classes taking a :class:`~lpr_lint.history.records.Timeline`)."""
+
+CERTIFICATE_RENDERERS: dict[str, str] = {
+    "markdown": "lpr_lint.report.certificate:certificate_markdown",
+    "html": "lpr_lint.report.certificate:certificate_html",
+}
+"""Certificates for auditors, written beside the JSON certificate (functions of it)."""
+
+
+def load(registry: Mapping[str, str], name: str) -> Any:
+    """The class or function a registry names for ``name``, imported now."""
+    module, _, attribute = registry[name].partition(":")
+    return getattr(importlib.import_module(module), attribute)
 
 
 def reporter(name: str) -> Reporter:
-    """A new reporter for a format name (a key of :data:`REPORTERS`)."""
-    module, _, cls = REPORTERS[name].partition(":")
-    made = getattr(importlib.import_module(module), cls)()
+    """A new ``check`` reporter for a format name (a key of :data:`REPORTERS`)."""
+    made = load(REPORTERS, name)()
     assert isinstance(made, Reporter)
     return made
 
 
-__all__ = ["REPORTERS", "Reporter", "reporter"]
+__all__ = ["CERTIFICATE_RENDERERS", "DRIFT_REPORTERS", "HISTORY_REPORTERS", "REPORTERS",
+           "Reporter", "load", "reporter"]

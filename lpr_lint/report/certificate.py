@@ -10,7 +10,7 @@ Content-Security-Policy forbids scripts outright.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from lpr_lint.report.markdown import md_code, md_escape
@@ -190,10 +190,3 @@ def certificate_html(cert: dict[str, Any]) -> str:
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f"<title>{_e(title)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>"]
     return "\n".join([*head, *body, "</body>", "</html>"]) + "\n"
-
-
-RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {
-    "markdown": certificate_markdown,
-    "html": certificate_html,
-}
-"""``certify --format`` renderings by name."""

@@ -247,10 +247,3 @@ class JsonDriftReporter(DriftReporter):
             "summary": summary(report),
         }
         return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-DRIFT_REPORTERS: dict[str, type[DriftReporter]] = {
-    "text": TextDriftReporter,
-    "json": JsonDriftReporter,
-    "markdown": MarkdownDriftReporter,
-}

@@ -168,10 +168,3 @@ class JsonHistoryReporter(HistoryReporter):
                         "steps_loosening": len(_loosened(timeline))},
         }
         return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-HISTORY_REPORTERS: dict[str, type[HistoryReporter]] = {
-    "text": TextHistoryReporter,
-    "json": JsonHistoryReporter,
-    "markdown": MarkdownHistoryReporter,
-}
