@@ -66,14 +66,17 @@ def render(value: Any, limit: int = 60) -> str:
         text = json.dumps(value, ensure_ascii=False)
     else:
         text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return clip(text, limit)
 
 
-def clip(text: str, limit: int) -> str:
-    """``text`` cut to at most ``limit`` characters at a word boundary, ending in ``…``."""
+def clip(text: str, limit: int, at_word: bool = False) -> str:
+    """``text`` cut to at most ``limit`` characters, ending in ``…``; with ``at_word``, at the
+    last space in the second half of the cut, so no word is split."""
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]
+    if not at_word:
+        return cut + "…"
     space = cut.rfind(" ")
     if space > limit // 2:
         cut = cut[:space]

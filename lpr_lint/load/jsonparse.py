@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from lpr_lint.errors import InputError
+from lpr_lint.jsondata import clip
 from lpr_lint.load.positions import MAX_DEPTH, Locator, line_col, line_starts
 from lpr_lint.pointer import child, split
 
@@ -160,7 +161,7 @@ def load_json(text: str, display: str) -> tuple[Any, Locator]:
         pos = _Scan(text).nonfinite
         line, col = lc(pos) if pos is not None else (1, 1)
         token = str(exc.args[0])
-        token = token if len(token) <= 24 else token[:23] + "…"
+        token = clip(token, 24)
         raise InputError(display, f"{token} is not a JSON number (NaN and Infinity are "
                          "not allowed)", line, col) from None
     except RecursionError:

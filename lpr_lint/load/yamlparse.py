@@ -22,6 +22,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from lpr_lint.errors import InputError
+from lpr_lint.jsondata import clip
 from lpr_lint.load.positions import MAX_DEPTH, Locator
 from lpr_lint.pointer import split
 
@@ -195,7 +196,7 @@ class _Builder:
         if _FLOAT.match(text):
             number = float(text)
             if math.isinf(number):
-                shown = text if len(text) <= 24 else text[:23] + "…"
+                shown = clip(text, 24)
                 raise self.fail(node, f"{shown} is too large to be a number")
             return number
         if _NONFINITE.match(text):

@@ -39,6 +39,12 @@ def citation_text(finding: Finding) -> str:
     return "; ".join(c.render() for c in finding.citations)
 
 
+def cited(message: str, finding: Finding) -> str:
+    """``message [cite; cite]``, the way every reporter states a finding with its sources."""
+    cite = citation_text(finding)
+    return f"{message} [{cite}]" if cite else message
+
+
 @dataclass(frozen=True, slots=True)
 class InputProblem:
     """An unreadable file, located as the other reporters need it."""
@@ -66,5 +72,6 @@ def input_problems(report: Report) -> list[InputProblem]:
     return [input_problem(r) for r in report.files if r.status is FileStatus.ERROR]
 
 
-__all__ = ["FINGERPRINT_KEY", "INPUT_RULE", "InputProblem", "citation_text", "finding_fingerprint",
-           "fingerprint", "input_problem", "input_problems", "repo_relative"]
+__all__ = ["FINGERPRINT_KEY", "INPUT_RULE", "InputProblem", "citation_text", "cited",
+           "finding_fingerprint", "fingerprint", "input_problem", "input_problems",
+           "repo_relative"]

@@ -78,7 +78,7 @@ def legend(report: DriftReport) -> str:
 
 def value_text(value: Any, width: int = VALUE_WIDTH) -> str:
     """A before or after value, compact, long lists of objects counted, cut at a word."""
-    return clip(brief(value), width)
+    return clip(brief(value), width, at_word=True)
 
 
 def describe_item(c: Change) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from lpr_lint.model import Report, Severity
 from lpr_lint.report._paths import (
     INPUT_RULE,
-    citation_text,
+    cited,
     input_problems,
     repo_relative,
 )
@@ -68,10 +68,9 @@ def collect_annotations(report: Report) -> list[Annotation]:
     for f in report.findings:
         if f.waiver is not None:
             continue
-        cite = citation_text(f)
         out.append(Annotation(-f.severity.rank, repo_relative(f.file), max(f.line, 1),
                               max(f.column, 1), f"{f.rule_id} ({f.severity.value})",
-                              f"{f.message} [{cite}]" if cite else f.message,
+                              cited(f.message, f),
                               LEVEL_OF[f.severity]))
     return out
 

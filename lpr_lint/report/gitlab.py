@@ -14,7 +14,7 @@ from typing import Any
 from lpr_lint.model import Report, Severity
 from lpr_lint.report._paths import (
     INPUT_RULE,
-    citation_text,
+    cited,
     finding_fingerprint,
     input_problems,
     repo_relative,
@@ -38,8 +38,7 @@ def code_quality(report: Report) -> list[dict[str, Any]]:
     for f in report.findings:
         if f.waiver is not None:
             continue
-        cite = citation_text(f)
-        issues.append(_issue(f"{f.message} [{cite}]" if cite else f.message, f.rule_id,
+        issues.append(_issue(cited(f.message, f), f.rule_id,
                              finding_fingerprint(f), SEVERITIES[f.severity],
                              repo_relative(f.file), f.line))
     issues.sort(key=lambda i: (i["location"]["path"], i["location"]["lines"]["begin"],

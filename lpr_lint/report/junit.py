@@ -14,7 +14,7 @@ from collections import Counter
 
 from lpr_lint import TOOL_NAME
 from lpr_lint.model import FileResult, FileStatus, Finding, Outcome, Report, Severity
-from lpr_lint.report._paths import INPUT_RULE, citation_text, input_problem, repo_relative
+from lpr_lint.report._paths import INPUT_RULE, cited, input_problem, repo_relative
 from lpr_lint.report.base import Reporter
 
 _ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -35,8 +35,7 @@ def _el(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> 
 
 def _line(f: Finding) -> str:
     message = f.message.removeprefix(f"{f.pointer}: ") if f.pointer else f.message
-    cite = citation_text(f)
-    text = f"{f.line}:{f.column} {f.pointer or '/'}: {message}" + (f" [{cite}]" if cite else "")
+    text = cited(f"{f.line}:{f.column} {f.pointer or '/'}: {message}", f)
     if f.waiver is not None:
         text += f" ({f.waiver.describe()})"
     return text

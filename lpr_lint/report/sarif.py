@@ -16,12 +16,13 @@ from typing import Any
 from urllib.parse import quote
 
 from lpr_lint import TOOL_NAME, __version__
+from lpr_lint.jsondata import clip
 from lpr_lint.model import FileStatus, Finding, Report, RuleInfo, Severity
 from lpr_lint.report._paths import (
     FINGERPRINT_KEY,
     INPUT_RULE,
     InputProblem,
-    citation_text,
+    cited,
     finding_fingerprint,
     input_problem,
     repo_relative,
@@ -42,8 +43,6 @@ def camel_case(title: str) -> str:
     return "".join(w[0].upper() + w[1:] for w in re.split(r"[^0-9A-Za-z]+", title) if w)
 
 
-def _clip(text: str, limit: int = MAX_DESCRIPTION) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def artifact_uri(path: str) -> str:
@@ -70,7 +69,7 @@ def rule_descriptor(rule: RuleInfo) -> dict[str, Any]:
         "id": rule.id,
         "name": camel_case(rule.title) or rule.id,
         "shortDescription": {"text": rule.title},
-        "fullDescription": {"text": _clip(rule.rationale or rule.title)},
+        "fullDescription": {"text": clip(rule.rationale or rule.title, MAX_DESCRIPTION)},
         "help": _help(rule),
         "defaultConfiguration": {"level": level},
         "properties": {"tags": ["compliance", "lpr", rule.severity.value],
@@ -100,12 +99,11 @@ def _location(path: str, line: int, column: int) -> dict[str, Any]:
 
 
 def _result(f: Finding, index: int) -> dict[str, Any]:
-    cite = citation_text(f)
     result: dict[str, Any] = {
         "ruleId": f.rule_id,
         "ruleIndex": index,
         "level": LEVELS[f.severity],
-        "message": {"text": f"{f.message} [{cite}]" if cite else f.message},
+        "message": {"text": cited(f.message, f)},
         "locations": [_location(repo_relative(f.file), f.line, f.column)],
         "partialFingerprints": {FINGERPRINT_KEY: finding_fingerprint(f)},
         "properties": {"pointer": f.pointer, "outcome": f.outcome.value,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from lpr_lint.model import FileStatus, Outcome, Report, Severity
+from lpr_lint.report._paths import cited
 from lpr_lint.report.base import Reporter
 
 
@@ -41,10 +42,9 @@ class TextReporter(Reporter):
                 lines.append(f"{where}: ERROR {result.error_message}")
                 continue
             for f in result.findings:
-                cite = f" [{'; '.join(c.render() for c in f.citations)}]" if f.citations else ""
                 waived = f" — {f.waiver.describe()}" if f.waiver else ""
                 lines.append(f"{f.file}:{f.line}:{f.column}: {f.severity.value.upper()} "
-                             f"{f.rule_id} {f.message}{cite}{waived}")
+                             f"{f.rule_id} {cited(f.message, f)}{waived}")
         lines.append(self.summary(report))
         return "\n".join(lines) + "\n"
 
