@@ -9,10 +9,10 @@ Content-Security-Policy forbids scripts outright.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from typing import Any
 
+from lpr_lint.report.html import Markup, bullets, esc, page, table
 from lpr_lint.report.markdown import md_code, md_escape
 
 _LABEL = {"passed": "passed", "failed": "FAILED", "waived": "waived", "unknown": "UNKNOWN",
@@ -125,68 +125,46 @@ th{background:#eee}code{font-size:.9em;word-break:break-all}
 .o-waived{color:#8a6d00}.o-passed{color:#2e7d32}.o-not_applicable{color:#666}"""
 
 
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def _html_table(head: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
-    """A table; ``rows`` hold HTML that the caller has escaped already."""
-    out = ["<table>", "<tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr>"]
-    out += ["<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows]
-    return [*out, "</table>"]
-
-
-def _list(items: Iterable[str]) -> str:
-    items = list(items)
-    return "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>" if items else ""
-
-
 def certificate_html(cert: dict[str, Any]) -> str:
     """The certificate as one self-contained HTML page (no external assets, no scripts)."""
     verdict = "certified" if cert["verdict"] == "certified" else "not_certified"
     title = f"Self-certification: {cert['vendor']}"
-    body = [f"<h1>{_e(title)}</h1>",
-            f'<p class="banner {verdict}">{_e(_verdict(cert))}</p>',
-            f"<p>{_e(_counts(cert))}</p>", "<table>"]
-    body += [f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in _facts(cert)]
+    body = [f"<h1>{esc(title)}</h1>",
+            f'<p class="banner {verdict}">{esc(_verdict(cert))}</p>',
+            f"<p>{esc(_counts(cert))}</p>", "<table>"]
+    body += [f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in _facts(cert)]
     body += ["</table>", "<h2>Rules</h2>"]
-    body += _html_table(
+    body += table(
         ("Rule", "Title", "Severity", "Basis", "Outcome", "Citations", "Findings"),
-        ((f"<code>{_e(r['rule_id'])}</code>", _e(r["title"]), _e(r["severity"]),
-          _e(r["basis"]),
-          f'<span class="o-{_e(r["outcome"])}">{_e(_LABEL[r["outcome"]])}</span>',
-          "<br>".join(_e(_cite(c)) for c in r["citations"]),
-          _list(_e(_finding(f)) for f in r["findings"])
-          + (_e(f"attestation #{', #'.join(str(i + 1) for i in r['attestations'])}")
-             if r["attestations"] else ""))
+        ((Markup(f"<code>{esc(r['rule_id'])}</code>"), r["title"], r["severity"], r["basis"],
+          Markup(f'<span class="o-{esc(r["outcome"])}">{esc(_LABEL[r["outcome"]])}</span>'),
+          Markup("<br>".join(esc(_cite(c)) for c in r["citations"])),
+          Markup(bullets(esc(_finding(f)) for f in r["findings"])
+                 + (esc(f"attestation #{', #'.join(str(i + 1) for i in r['attestations'])}")
+                    if r["attestations"] else "")))
          for r in cert["rules"]))
     body.append("<h2>Attestations</h2>")
     if cert["attestations"]:
-        body += _html_table(
+        body += table(
             ("#", "Control", "Attested by", "Role", "Date", "Statement", "Evidence", "Status"),
-            ((str(i + 1), f"<code>{_e(a['control'])}</code>", _e(a["attested_by"]),
-              _e(a["role"]), _e(a["date"]), _e(a["statement"]), _e(a["evidence"]),
-              _e(_STATUS[a["status"]] + (f": {a['reason']}" if "reason" in a else "")))
+            ((str(i + 1), Markup(f"<code>{esc(a['control'])}</code>"), a["attested_by"],
+              a["role"], a["date"], a["statement"], a["evidence"],
+              _STATUS[a["status"]] + (f": {a['reason']}" if "reason" in a else ""))
              for i, a in enumerate(cert["attestations"])))
     else:
         body.append("<p>None.</p>")
     body.append("<h2>Waivers applied</h2>")
     if cert["waivers"]:
-        body += _html_table(
+        body += table(
             ("Rule", "Pointer", "Approved by", "Approved on", "Expires", "Ticket",
              "Justification"),
-            ((_e(w["rule"]), f"<code>{_e(w.get('pointer', ''))}</code>", _e(w["approved_by"]),
-              _e(w["approved_on"]), _e(w["expires"]), _e(w.get("ticket", "")),
-              _e(w["justification"])) for w in cert["waivers"]))
+            ((w["rule"], Markup(f"<code>{esc(w.get('pointer', ''))}</code>"), w["approved_by"],
+              w["approved_on"], w["expires"], w.get("ticket", ""), w["justification"])
+             for w in cert["waivers"]))
     else:
         body.append("<p>None.</p>")
     body.append("<h2>Hashes (sha256)</h2>")
-    body += _html_table(("Of", "sha256"),
-                        ((_e(k), f"<code>{_e(v)}</code>") for k, v in _hashes(cert)))
+    body += table(("Of", "sha256"),
+                        ((k, Markup(f"<code>{esc(v)}</code>")) for k, v in _hashes(cert)))
     body.append("<p>Check it with <code>lpr-lint verify-cert CERTIFICATE.json EXPORT</code>.</p>")
-    head = ['<!DOCTYPE html>', '<html lang="en">', "<head>", '<meta charset="utf-8">',
-            '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-            'style-src \'unsafe-inline\'">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{_e(title)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>"]
-    return "\n".join([*head, *body, "</body>", "</html>"]) + "\n"
+    return page(title, _CSS, body)

@@ -1,0 +1,55 @@
+"""The one way lpr-lint writes HTML: escaping, tables, and a self-contained page.
+
+A page has no external assets and no JavaScript, and its Content-Security-Policy forbids
+scripts and every network fetch outright, so a name in an export or a log (``<script>…``)
+can never run in an auditor's browser. Every string is escaped unless the caller marks it as
+:class:`Markup` it has built from escaped parts.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+
+CSP = "default-src 'none'; style-src 'unsafe-inline'"
+"""No scripts, no fetches; inline CSS (and inline SVG) only."""
+
+
+class Markup(str):
+    """HTML already made safe (built from :func:`esc`-aped parts)."""
+
+
+def esc(text: object) -> str:
+    """Text safe inside an element or a quoted attribute."""
+    return html.escape(str(text), quote=True)
+
+
+def cell(value: object) -> str:
+    """A table cell: markup as is, a whole number right-aligned with separators, else text."""
+    if isinstance(value, Markup):
+        return f"<td>{value}</td>"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f'<td class="n">{value:,}</td>'
+    return f"<td>{esc(value)}</td>"
+
+
+def table(head: Iterable[str], rows: Iterable[Iterable[object]]) -> list[str]:
+    """A table, one line per row; ``head`` is text, each row's cells go through :func:`cell`."""
+    out = ["<table>", "<tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr>"]
+    out += ["<tr>" + "".join(cell(c) for c in row) + "</tr>" for row in rows]
+    return [*out, "</table>"]
+
+
+def bullets(items: Iterable[str]) -> Markup:
+    """A list of markup items (empty when there are none)."""
+    items = list(items)
+    return Markup("<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>" if items else "")
+
+
+def page(title: str, css: str, body: Iterable[str]) -> str:
+    """A complete, self-contained page: doctype, charset, CSP, viewport, title, inline CSS."""
+    head = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{esc(title)}</title>", f"<style>{css}</style>", "</head>", "<body>"]
+    return "\n".join([*head, *body, "</body>", "</html>"]) + "\n"
