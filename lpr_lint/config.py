@@ -8,6 +8,7 @@ The file is looked for in the working directory: ``.lpr-lint.yaml`` first, then 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from collections.abc import Mapping
@@ -16,6 +17,8 @@ from typing import Any
 
 from lpr_lint.errors import LprLintError
 from lpr_lint.load import data as resources
+from lpr_lint.load.files import Document, decode, read_bytes
+from lpr_lint.load.positions import Locator
 
 CONFIG_FILE = ".lpr-lint.yaml"
 ENV_PREFIX = "LPR_LINT_"
@@ -45,7 +48,11 @@ class Setting:
     """``default``, a file name, ``env LPR_LINT_X`` or ``flag --x``."""
 
 
-def _check(data: Any, where: str, locate: Any = None) -> dict[str, Any]:
+def _setting(_data: Any, pointer: str) -> str:
+    return f"setting {pointer.lstrip('/')!r}"
+
+
+def _known(data: Any, where: str, locate: Locator | None = None) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ConfigError(f"{where}: the configuration must be a mapping of settings")
     for key in data:
@@ -56,33 +63,35 @@ def _check(data: Any, where: str, locate: Any = None) -> dict[str, Any]:
                 pos = f":{line}:{col}"
             known = ", ".join(sorted(DEFAULTS))
             raise ConfigError(f"{where}{pos}: unknown setting {key!r} (known: {known})")
-    issues = resources.schema_validator("config.schema.json").errors(data)
-    if issues:
-        first = issues[0]
-        pos = ""
-        if locate is not None:
-            line, col = locate(first.pointer)
-            pos = f":{line}:{col}"
-        raise ConfigError(f"{where}{pos}: setting {first.pointer.lstrip('/')!r}: "
-                          f"{first.message}")
     return data
+
+
+def _check(data: Any, where: str) -> dict[str, Any]:
+    settings = _known(data, where)
+    resources.check_data(settings, "config.schema.json", where, error=ConfigError,
+                         describe=_setting)
+    return settings
+
+
+def _read_yaml(path: str, display: str) -> Document:
+    """The config file as a document: YAML, possibly empty (no settings); any top level
+    other than a mapping, or an unknown key, is a ConfigError."""
+    from lpr_lint.load.yamlparse import load_yaml
+
+    raw = read_bytes(path, display)
+    data, locate = load_yaml(decode(raw, display), display, allow_empty=True)
+    data = _known({} if data is None else data, display, locate)
+    return Document(display, data, hashlib.sha256(raw).hexdigest(), "yaml", locate)
 
 
 def read_file(directory: str = ".") -> tuple[dict[str, Any], str | None]:
     """The settings in the directory's config file, and that file's name (None if none)."""
-    from lpr_lint.errors import InputError
-    from lpr_lint.load.files import decode, read_bytes
-    from lpr_lint.load.yamlparse import load_yaml
-
     path = os.path.join(directory, CONFIG_FILE)
     if os.path.isfile(path):
-        try:
-            text = decode(read_bytes(path, CONFIG_FILE), CONFIG_FILE)
-            data, locate = load_yaml(text, CONFIG_FILE, allow_empty=True)
-        except InputError as exc:
-            raise ConfigError(exc.one_line().replace(": error: ", ": invalid configuration: ", 1)
-                              ) from None
-        return _check({} if data is None else data, CONFIG_FILE, locate), CONFIG_FILE
+        doc = resources.load_checked(path, "config.schema.json", "configuration",
+                                     error=ConfigError, display=CONFIG_FILE, describe=_setting,
+                                     read=_read_yaml)
+        return doc.data, CONFIG_FILE
     pyproject = os.path.join(directory, "pyproject.toml")
     if os.path.isfile(pyproject):
         table = _pyproject_table(pyproject)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lpr_lint import TOOL_NAME, __version__
-from lpr_lint.errors import InputError, LprLintError
+from lpr_lint.errors import LprLintError
 from lpr_lint.history.store import canonical_bytes, snapshot_bytes
 from lpr_lint.load import data as resources
 from lpr_lint.load.files import DEFAULT_MAX_BYTES, Document, load_document
@@ -86,36 +86,14 @@ def _short(digest: str) -> str:
     return f"{digest[:12]}…"
 
 
-def _load(path: str, kind: str, syntax: str | None = None) -> Document:
-    try:
-        return load_document(path, syntax=syntax)
-    except InputError as exc:
-        raise CertificateError(exc.one_line().replace(": error: ", f": invalid {kind}: ", 1)
-                               ) from None
-
-
 def load_attestations(path: str) -> AttestationFile:
     """Read and validate an attestation file; a problem names the attestation and field."""
-    doc = _load(path, "attestation file")
-    problem = resources.first_problem(doc, "attestations.schema.json")
-    if problem:
-        raise CertificateError(f"{problem.where(path)}: invalid attestation"
-                               f"{_which(doc.data, problem.issue.pointer)}: "
-                               f"{problem.issue.message}")
+    doc = resources.load_checked(path, "attestations.schema.json", "attestation file",
+                                 error=CertificateError,
+                                 describe=resources.items("attestation", "attestations",
+                                                          "control"))
     return AttestationFile(path, doc.sha256, tuple(
         Attestation(**{k: a[k] for k in _FIELDS}) for a in doc.data["attestations"]))
-
-
-def _which(data: Any, pointer: str) -> str:
-    parts = pointer.split("/")
-    if len(parts) < 3 or parts[1] != "attestations" or not parts[2].isdigit():
-        return ""
-    i = int(parts[2])
-    items = data.get("attestations")
-    item = items[i] if isinstance(items, list) and i < len(items) else None
-    control = item.get("control") if isinstance(item, dict) else None
-    label = f" ({control})" if isinstance(control, str) else ""
-    return f" #{i + 1}{label}" + (f": field '{parts[3]}'" if len(parts) > 3 else "")
 
 
 def evaluate(doc: Document, baseline: Baseline, options: Options,
@@ -240,11 +218,8 @@ def certificate_bytes(certificate: dict[str, Any]) -> bytes:
 
 def load_certificate(path: str) -> dict[str, Any]:
     """Read a certificate and check it against ``schemas/certificate.schema.json``."""
-    doc = _load(path, "certificate", syntax="json")
-    problem = resources.first_problem(doc, "certificate.schema.json")
-    if problem:
-        raise CertificateError(f"{problem.where(path)}: invalid certificate: "
-                               f"{problem.issue.pointer or '/'}: {problem.issue.message}")
+    doc = resources.load_checked(path, "certificate.schema.json", "certificate",
+                                 error=CertificateError, syntax="json")
     return dict(doc.data)
 
 

@@ -1,23 +1,32 @@
-"""Locate the data that ships with lpr-lint (schemas and baselines).
+"""Locate the data that ships with lpr-lint (schemas and baselines), and load files checked
+against a shipped schema.
 
 In a wheel the top-level ``schemas/`` and ``baselines/`` folders are installed as
 ``lpr_lint/_data/schemas`` and ``lpr_lint/_data/baselines``; in a source checkout they sit
 beside the package. Both layouts are looked up here, and nowhere else.
+
+:func:`load_checked` is the one way a file meant to match a schema is read (baselines,
+waivers, attestations, certificates, the configuration, shipped data files): every problem
+becomes the caller's own error class, worded ``file:line:col: invalid KIND: ...``.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lpr_lint.errors import BaselineError, InputError
+from lpr_lint.errors import BaselineError, InputError, LprLintError
+from lpr_lint.load.files import Document, load_document
+from lpr_lint.load.positions import Locator
 
 if TYPE_CHECKING:
-    from lpr_lint.load.files import Document
-    from lpr_lint.rules.validator import Issue, Validator
+    from lpr_lint.rules.validator import Validator
+
+Describe = Callable[[Any, str], str]
+"""Words for where a problem is, from the data and the problem's pointer."""
 
 _PACKAGE = Path(__file__).resolve().parent.parent  # lpr_lint/
 
@@ -54,42 +63,88 @@ def schema_validator(name: str) -> Validator:
     return Validator(load_json_schema(name))
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """The first place a document breaks its schema."""
+def item_label(data: Any, pointer: str, list_key: str, label_field: str) -> str:
+    """The list item a pointer falls in: ``#2 (CT-RET-001): field 'expires'`` for
+    ``/waivers/1/expires`` (``list_key`` ``waivers``, ``label_field`` ``rule``); the label
+    in brackets only when the item has it as a string, the field only when the pointer
+    names one; "" outside ``/list_key/N``."""
+    parts = pointer.split("/")
+    if len(parts) < 3 or parts[1] != list_key or not parts[2].isdigit():
+        return ""
+    i = int(parts[2])
+    items = data.get(list_key) if isinstance(data, dict) else None
+    item = items[i] if isinstance(items, list) and i < len(items) else None
+    label = item.get(label_field) if isinstance(item, dict) else None
+    named = f" ({label})" if isinstance(label, str) else ""
+    return f"#{i + 1}{named}" + (f": field '{parts[3]}'" if len(parts) > 3 else "")
 
-    issue: Issue
-    line: int
-    column: int
-    more: int
-    """How many further problems there are."""
 
-    def where(self, path: str) -> str:
-        """``path:line:col``."""
-        return f"{path}:{self.line}:{self.column}"
+def items(noun: str, list_key: str, label_field: str) -> Describe:
+    """A ``describe`` hook naming the item: ``invalid waiver #2 (CT-RET-001): field 'x'``,
+    or ``invalid waiver`` for a problem outside the list's items."""
+
+    def describe(data: Any, pointer: str) -> str:
+        label = item_label(data, pointer, list_key, label_field)
+        return f"invalid {noun} {label}" if label else f"invalid {noun}"
+
+    return describe
 
 
-def first_problem(doc: Document, schema: str) -> Problem | None:
-    """Check a loaded document against a shipped schema; the first problem with its position."""
-    issues = schema_validator(schema).errors(doc.data)
+def check_data(data: Any, schema: str, display: str, *, error: type[LprLintError],
+               kind: str | None = None, describe: Describe | None = None,
+               locate: Locator | None = None, more: bool = False) -> None:
+    """Check data against a shipped schema; raise ``error`` naming the first problem as
+    ``display[:line:col]: WHAT: message``.
+
+    WHAT is ``describe(data, pointer)``, by default ``invalid KIND: /pointer`` (just the
+    pointer when ``kind`` is None). The position is given when ``locate`` is; ``more`` adds
+    `` (and N more)`` when there are further problems.
+    """
+    issues = schema_validator(schema).errors(data)
     if not issues:
-        return None
-    line, column = doc.locate(issues[0].pointer)
-    return Problem(issues[0], line, column, len(issues) - 1)
+        return
+    first = issues[0]
+    where = display
+    if locate is not None:
+        line, column = locate(first.pointer)
+        where = f"{display}:{line}:{column}"
+    if describe is not None:
+        what = describe(data, first.pointer)
+    else:
+        what = first.pointer or "/"
+        if kind is not None:
+            what = f"invalid {kind}: {what}"
+    extra = f" (and {len(issues) - 1} more)" if more and len(issues) > 1 else ""
+    raise error(f"{where}: {what}: {first.message}{extra}")
+
+
+def load_checked(path: str, schema: str, kind: str | None, *, error: type[LprLintError],
+                 display: str | None = None, syntax: str | None = None,
+                 describe: Describe | None = None, more: bool = False,
+                 read: Callable[[str, str], Document] | None = None) -> Document:
+    """Load a file, check it against a shipped schema, and raise only ``error``.
+
+    An unreadable or unparsable file is its :class:`InputError` message with ``error:``
+    relabelled ``invalid KIND:`` (kept as is when ``kind`` is None); a schema problem is as
+    :func:`check_data` words it, at the problem's line and column. ``read(path, display)``
+    replaces :func:`~lpr_lint.load.files.load_document` (``display``, default ``path``, is
+    the name messages give; ``syntax`` is passed to the default reader).
+    """
+    shown = path if display is None else display
+    try:
+        doc = read(path, shown) if read else load_document(path, shown, syntax=syntax)
+    except InputError as exc:
+        message = exc.one_line()
+        if kind is not None:
+            message = message.replace(": error: ", f": invalid {kind}: ", 1)
+        raise error(message) from None
+    check_data(doc.data, schema, doc.path, error=error, kind=kind, describe=describe,
+               locate=doc.locate, more=more)
+    return doc
 
 
 def load_data_file(name: str, schema: str) -> tuple[str, Any]:
     """A data file shipped under ``baselines/`` (e.g. ``data/org-kinds.yaml``), parsed and
     checked against its schema. A broken one is a broken installation: BaselineError."""
-    from lpr_lint.load.files import load_document
-
     path = str(data_file("baselines", name))
-    try:
-        doc = load_document(path)
-    except InputError as exc:
-        raise BaselineError(exc.one_line()) from None
-    problem = first_problem(doc, schema)
-    if problem:
-        raise BaselineError(f"{problem.where(path)}: {problem.issue.pointer or '/'}: "
-                            f"{problem.issue.message}")
-    return path, doc.data
+    return path, load_checked(path, schema, None, error=BaselineError).data

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lpr_lint.errors import BaselineError, InputError, SchemaError
+from lpr_lint.errors import BaselineError, SchemaError
 from lpr_lint.load import data as resources
 from lpr_lint.model import BaselineInfo, Citation, Severity
 from lpr_lint.pointer import WILDCARD, join, split
@@ -131,19 +131,10 @@ def resolve_spec(spec: str) -> tuple[str, str]:
 
 def load_baseline(spec: str) -> Baseline:
     """Load a built-in baseline by name or a baseline file by path."""
-    from lpr_lint.load.files import load_document
-
     path, shown = resolve_spec(spec)
-    try:
-        doc = load_document(path, display=shown if spec not in BUILTIN_BASELINES else path)
-    except InputError as exc:
-        message = exc.one_line().replace(": error: ", ": invalid baseline: ", 1)
-        raise BaselineError(message) from None
-    problem = resources.first_problem(doc, "baseline.schema.json")
-    if problem:
-        more = f" (and {problem.more} more)" if problem.more else ""
-        raise _fail(doc.path, f"{problem.issue.pointer or '/'}: {problem.issue.message}{more}",
-                    (problem.line, problem.column))
+    doc = resources.load_checked(
+        path, "baseline.schema.json", "baseline", error=BaselineError, more=True,
+        display=shown if spec not in BUILTIN_BASELINES else path)
     data = doc.data
     sources: Mapping[str, Mapping[str, Any]] = data["sources"]
     rules: list[Rule] = []

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from lpr_lint.config import DEFAULTS
-from lpr_lint.errors import InputError, LprLintError
+from lpr_lint.errors import LprLintError
 from lpr_lint.load import data as resources
 from lpr_lint.model import FileResult, FileStatus, Finding, Outcome, RuleInfo, Severity, Waiver
 from lpr_lint.paths import repo_relative
@@ -43,6 +43,10 @@ class WaiverError(LprLintError):
     """The waivers file is unreadable or malformed (exit 3)."""
 
 
+_NAMED = resources.items("waiver", "waivers", "rule")
+"""``invalid waiver #2 (CT-RET-001): field 'expires'``."""
+
+
 @dataclass(frozen=True, slots=True)
 class WaiverSet:
     """The waivers of one file."""
@@ -54,27 +58,17 @@ class WaiverSet:
 def load_waivers(path: str, known_rules: Iterable[str],
                  max_days: int = DEFAULT_MAX_DAYS) -> WaiverSet:
     """Read and validate a waivers file; every problem names the waiver and the field."""
-    from lpr_lint.load.files import load_document
-
-    try:
-        doc = load_document(path)
-    except InputError as exc:
-        raise WaiverError(exc.one_line().replace(": error: ", ": invalid waivers file: ", 1)
-                          ) from None
-    problem = resources.first_problem(doc, "waivers.schema.json")
-    if problem:
-        raise WaiverError(f"{problem.where(path)}: invalid waiver"
-                          f"{_which(doc.data, problem.issue.pointer)}: {problem.issue.message}")
+    doc = resources.load_checked(path, "waivers.schema.json", "waivers file", error=WaiverError,
+                                 describe=_NAMED)
     known = set(known_rules)
     waivers = []
     for i, raw in enumerate(doc.data["waivers"]):
         line, _ = doc.locate(f"/waivers/{i}")
 
-        def fail(field: str, message: str, index: int = i, rule: str = raw["rule"]
-                 ) -> WaiverError:
-            fl, fc = doc.locate(f"/waivers/{index}/{field}")
-            return WaiverError(f"{path}:{fl}:{fc}: invalid waiver #{index + 1} ({rule}): "
-                               f"field '{field}': {message}")
+        def fail(field: str, message: str, index: int = i) -> WaiverError:
+            pointer = f"/waivers/{index}/{field}"
+            fl, fc = doc.locate(pointer)
+            return WaiverError(f"{path}:{fl}:{fc}: {_NAMED(doc.data, pointer)}: {message}")
 
         if raw["rule"] not in known:
             raise fail("rule", "no such rule in the baseline")
@@ -91,20 +85,6 @@ def load_waivers(path: str, known_rules: Iterable[str],
             expires=raw["expires"], files=raw.get("files"), pointer=raw.get("pointer"),
             ticket=raw.get("ticket"), source=path, line=line))
     return WaiverSet(path, tuple(waivers))
-
-
-def _which(data: object, pointer: str) -> str:
-    parts = pointer.split("/")
-    if len(parts) >= 3 and parts[1] == "waivers" and parts[2].isdigit():
-        i = int(parts[2])
-        rule = ""
-        if isinstance(data, dict) and isinstance(data.get("waivers"), list):
-            item = data["waivers"][i] if i < len(data["waivers"]) else None
-            if isinstance(item, dict) and isinstance(item.get("rule"), str):
-                rule = f" ({item['rule']})"
-        field = f": field '{parts[3]}'" if len(parts) > 3 else ""
-        return f" #{i + 1}{rule}{field}"
-    return ""
 
 
 def matches(waiver: Waiver, finding: Finding) -> bool:
