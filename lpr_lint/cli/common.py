@@ -44,6 +44,12 @@ GATES = tuple(gate.value for gate in Gate)
 members."""
 FromOpt = Annotated[str | None, choice(
     ADAPTERS, "--from", help="The input's format (default: detected from its content).")]
+IgnoreOpt = Annotated[list[str] | None, typer.Option(
+    "--ignore", metavar="POINTER",
+    help="Also ignore this value (JSON Pointer, * for list items); repeatable.")]
+OtherAgencyOpt = Annotated[bool, typer.Option(
+    "--allow-other-agency",
+    help="Compare exports of different agencies (refused by default).")]
 GateOpt = Annotated[str, choice(
     GATES, "--fail-on", help="Fail (exit 1) on: loosening (any loosening change or new "
     "violation), violation (new violations only), any (any change), or never.")]

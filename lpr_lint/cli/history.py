@@ -15,6 +15,8 @@ from lpr_lint.cli.common import (
     FailOnOpt,
     FromOpt,
     GateOpt,
+    IgnoreOpt,
+    OtherAgencyOpt,
     StoreOpt,
     as_of_date,
     choice,
@@ -142,12 +144,8 @@ def drift(
     output_format: Annotated[str, choice(
         DRIFT_REPORTERS, "--format", "-f", help="Report format.")] = "text",
     fail_on: GateOpt = "loosening",
-    ignore: Annotated[list[str] | None, typer.Option(
-        "--ignore", metavar="POINTER",
-        help="Also ignore this value (JSON Pointer, * for list items); repeatable.")] = None,
-    allow_other_agency: Annotated[bool, typer.Option(
-        "--allow-other-agency",
-        help="Compare exports of two different agencies (refused by default).")] = False,
+    ignore: IgnoreOpt = None,
+    allow_other_agency: OtherAgencyOpt = False,
     baseline: BaselineOpt = None,
     as_of: AsOfOpt = None,
     source: FromOpt = None,
@@ -179,12 +177,8 @@ def history(
     output_format: Annotated[str, choice(
         HISTORY_REPORTERS, "--format", "-f", help="Report format.")] = "text",
     fail_on: GateOpt = "loosening",
-    ignore: Annotated[list[str] | None, typer.Option(
-        "--ignore", metavar="POINTER",
-        help="Also ignore this value (JSON Pointer, * for list items); repeatable.")] = None,
-    allow_other_agency: Annotated[bool, typer.Option(
-        "--allow-other-agency",
-        help="List snapshots of different agencies together (refused by default).")] = False,
+    ignore: IgnoreOpt = None,
+    allow_other_agency: OtherAgencyOpt = False,
     baseline: BaselineOpt = None,
     as_of: AsOfOpt = None,
     source: FromOpt = None,
