@@ -3,7 +3,9 @@
 The certificate (``schemas/certificate.schema.json``) records the tool, the baseline, the
 export's raw sha256 and the sha256 of its canonical JSON (equal across re-encodings), the
 vendor, the as-of date, each rule's outcome with the findings behind it, the attestations,
-the waivers applied and the verdict. Nothing reads the clock: same inputs, same bytes.
+the waivers applied and the verdict, as a :class:`~lpr_lint.certify.records.Certificate`
+(written by :func:`certificate_bytes`, read back by :func:`load_certificate`). Nothing reads
+the clock: same inputs, same bytes.
 
 Only an ``unknown`` rule becomes ``attested``: an attestation vouches for what an export does
 not show, never against what it shows; otherwise it is ``not_applied`` (with the reason), or
@@ -24,6 +26,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from lpr_lint import TOOL_NAME, __version__
+from lpr_lint.certify.records import (
+    AttestationRecord,
+    AttestationStatus,
+    BaselineRecord,
+    Certificate,
+    CertOutcome,
+    ExportRecord,
+    FileRecord,
+    FindingRecord,
+    RuleResult,
+    ToolRecord,
+    Verdict,
+    WaiverRecord,
+)
 from lpr_lint.errors import LprLintError
 from lpr_lint.history.store import canonical_bytes, snapshot_bytes
 from lpr_lint.load import data as resources
@@ -35,12 +51,9 @@ from lpr_lint.rules.engine import FORMAT_RULES, Checker, Options
 from lpr_lint.rules.waivers import WaiverSet, apply_waivers
 
 CERTIFICATE_FORMAT = "1"
-OUTCOMES = ("passed", "failed", "waived", "unknown", "not_applicable", "attested")
-_WORD = {Outcome.PASS: "passed", Outcome.FAIL: "failed", Outcome.UNKNOWN: "unknown",
-         Outcome.NOT_APPLICABLE: "not_applicable"}
+_WORD = {Outcome.PASS: CertOutcome.PASSED, Outcome.FAIL: CertOutcome.FAILED,
+         Outcome.UNKNOWN: CertOutcome.UNKNOWN, Outcome.NOT_APPLICABLE: CertOutcome.NOT_APPLICABLE}
 _FIELDS = ("control", "attested_by", "role", "date", "statement", "evidence")
-_WAIVER_FIELDS = ("rule", "justification", "approved_by", "approved_on", "expires", "files",
-                  "pointer", "ticket")
 
 
 class CertificateError(LprLintError):
@@ -108,57 +121,60 @@ def evaluate(doc: Document, baseline: Baseline, options: Options,
 
 def _rule(rule_id: str, title: str, severity: Severity, basis: str,
           citations: Sequence[Citation], outcome: Outcome, findings: list[Finding]
-          ) -> dict[str, Any]:
+          ) -> RuleResult:
     active = [f for f in findings if f.waiver is None]
     if any(f.outcome is Outcome.FAIL for f in active):
-        word = "failed"
+        word = CertOutcome.FAILED
     elif active:
-        word = "unknown"
+        word = CertOutcome.UNKNOWN
     else:
-        word = "waived" if findings else _WORD[outcome]
-    return {"rule_id": rule_id, "title": title, "severity": severity.value, "basis": basis,
-            "citations": [{"cite": c.cite, "reliability": c.reliability} for c in citations],
-            "outcome": word, "attestations": [],
-            "findings": [{"pointer": f.pointer, "line": f.line, "message": f.message,
-                          "outcome": _WORD[f.outcome], "waived": f.waiver is not None}
-                         for f in findings]}
+        word = CertOutcome.WAIVED if findings else _WORD[outcome]
+    return RuleResult(
+        rule_id, title, severity, basis, tuple(Citation(c.cite, c.reliability) for c in citations),
+        word, (), tuple(FindingRecord(f.pointer, f.line, f.message, _WORD[f.outcome],
+                                      f.waiver is not None) for f in findings))
 
 
 _NOT_APPLIED = {
-    "passed": "{} passed in the export; there is nothing to attest",
-    "failed": "{} failed in the export; an attestation cannot override what the export shows",
-    "waived": "{} is waived; its findings are covered by a waiver, not an attestation",
-    "not_applicable": "{} does not apply to this export as of the certificate's date",
+    CertOutcome.PASSED: "{} passed in the export; there is nothing to attest",
+    CertOutcome.FAILED: "{} failed in the export; an attestation cannot override what the "
+                        "export shows",
+    CertOutcome.WAIVED: "{} is waived; its findings are covered by a waiver, not an attestation",
+    CertOutcome.NOT_APPLICABLE: "{} does not apply to this export as of the certificate's date",
 }
 
 
-def _attest(rules: list[dict[str, Any]], attestations: Sequence[Attestation],
-            as_of: _dt.date) -> list[dict[str, Any]]:
-    index = {r["rule_id"]: r for r in rules}
+def _attest(rules: list[RuleResult], attestations: Sequence[Attestation], as_of: _dt.date
+            ) -> tuple[list[RuleResult], list[AttestationRecord]]:
+    """The rules with each applied attestation's rule attested, and every attestation's
+    record."""
+    rules = list(rules)
+    index = {r.rule_id: i for i, r in enumerate(rules)}
     out = []
-    for i, a in enumerate(attestations):
-        entry: dict[str, Any] = {k: getattr(a, k) for k in _FIELDS}
-        rule = index.get(a.control)
-        if rule is None:
-            entry["status"] = "recorded"
+    for n, a in enumerate(attestations):
+        at = index.get(a.control)
+        reason = None
+        if at is None:
+            status = AttestationStatus.RECORDED
         elif a.date > as_of.isoformat():
-            entry["status"] = "not_applied"
-            entry["reason"] = f"dated {a.date}, after the as-of date {as_of.isoformat()}"
-        elif rule["outcome"] in ("unknown", "attested"):
-            rule["outcome"] = "attested"
-            rule["attestations"].append(i)
-            entry["status"] = "applied"
+            status = AttestationStatus.NOT_APPLIED
+            reason = f"dated {a.date}, after the as-of date {as_of.isoformat()}"
+        elif rules[at].outcome in (CertOutcome.UNKNOWN, CertOutcome.ATTESTED):
+            rules[at] = dataclasses.replace(rules[at], outcome=CertOutcome.ATTESTED,
+                                            attestations=(*rules[at].attestations, n))
+            status = AttestationStatus.APPLIED
         else:
-            entry["status"] = "not_applied"
-            entry["reason"] = _NOT_APPLIED[rule["outcome"]].format(a.control)
-        out.append(entry)
-    return out
+            status = AttestationStatus.NOT_APPLIED
+            reason = _NOT_APPLIED[rules[at].outcome].format(a.control)
+        out.append(AttestationRecord(a.control, a.attested_by, a.role, a.date, a.statement,
+                                     a.evidence, status, reason))
+    return rules, out
 
 
 def build(doc: Document, baseline: Baseline, options: Options, vendor: str,
           attestations: Sequence[Attestation] = (),
-          attestation_file: dict[str, str] | None = None,
-          waivers: WaiverSet | None = None) -> dict[str, Any]:
+          attestation_file: FileRecord | None = None,
+          waivers: WaiverSet | None = None) -> Certificate:
     """The certificate for one loaded export."""
     result = evaluate(doc, baseline, options, waivers)
     by_rule: dict[str, list[Finding]] = {}
@@ -169,164 +185,165 @@ def build(doc: Document, baseline: Baseline, options: Options, vendor: str,
                    by_rule.get(r.id, [])) for r in baseline.rules]
     rules += [_rule(f.id, f.title, f.severity, "export format v1", (), Outcome.FAIL,
                     by_rule[f.id]) for f in FORMAT_RULES if f.id in by_rule]
-    attested = _attest(rules, attestations, options.as_of)
+    rules, attested = _attest(rules, attestations, options.as_of)
     used: list[Waiver] = []
     for f in result.findings:
         if f.waiver is not None and f.waiver not in used:
             used.append(f.waiver)
-    blocking = [r["rule_id"] for r in rules if r["outcome"] in ("failed", "unknown")
-                and Severity(r["severity"]).rank >= options.fail_on.rank]
+    blocking = tuple(r.rule_id for r in rules
+                     if r.outcome in (CertOutcome.FAILED, CertOutcome.UNKNOWN)
+                     and r.severity.rank >= options.fail_on.rank)
     agency = doc.data.get("agency")
     name = agency.get("name") if isinstance(agency, dict) else None
-    return {
-        "certificate_format": CERTIFICATE_FORMAT,
-        "tool": {"name": TOOL_NAME, "version": __version__},
-        "baseline": {"id": baseline.id, "version": baseline.version, "sha256": baseline.sha256},
-        "export": {"path": doc.path, "sha256": doc.sha256,
-                   "canonical_sha256": hashlib.sha256(canonical_bytes(doc.data)).hexdigest(),
-                   "agency": name if isinstance(name, str) else None},
-        "vendor": vendor,
-        "as_of": options.as_of.isoformat(),
-        "fail_on": options.fail_on.value,
-        "strict": options.strict,
-        "rules": rules,
-        "attestation_file": attestation_file,
-        "attestations": attested,
-        "waivers": [{k: getattr(w, k) for k in _WAIVER_FIELDS if getattr(w, k) is not None}
-                    for w in sorted(used, key=lambda w: w.line)],
-        "verdict": "not_certified" if blocking else "certified",
-        "counts": {o: sum(1 for r in rules if r["outcome"] == o) for o in OUTCOMES},
-        "blocking": blocking,
-    }
+    return Certificate(
+        certificate_format=CERTIFICATE_FORMAT,
+        tool=ToolRecord(TOOL_NAME, __version__),
+        baseline=BaselineRecord(baseline.id, baseline.version, baseline.sha256),
+        export=ExportRecord(doc.path, doc.sha256,
+                            hashlib.sha256(canonical_bytes(doc.data)).hexdigest(),
+                            name if isinstance(name, str) else None),
+        vendor=vendor,
+        as_of=options.as_of.isoformat(),
+        fail_on=options.fail_on,
+        strict=options.strict,
+        rules=tuple(rules),
+        attestation_file=attestation_file,
+        attestations=tuple(attested),
+        waivers=tuple(WaiverRecord.of(w) for w in sorted(used, key=lambda w: w.line)),
+        verdict=Verdict.NOT_CERTIFIED if blocking else Verdict.CERTIFIED,
+        counts=tuple((o, sum(1 for r in rules if r.outcome is o)) for o in CertOutcome),
+        blocking=blocking,
+    )
 
 
 def certify(export: str, baseline: Baseline, options: Options, vendor: str,
             attestations: AttestationFile | None = None, waivers: WaiverSet | None = None,
-            max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, Any]:
+            max_bytes: int = DEFAULT_MAX_BYTES) -> Certificate:
     """Load an export and build its certificate."""
     doc = load_document(export, display_path(os.path.normpath(export)), max_bytes=max_bytes)
-    source = None if attestations is None else {"path": display_path(attestations.path),
-                                                "sha256": attestations.sha256}
+    source = None if attestations is None else FileRecord(display_path(attestations.path),
+                                                          attestations.sha256)
     return build(doc, baseline, options, vendor,
                  attestations.attestations if attestations else (), source, waivers)
 
 
-def certificate_bytes(certificate: dict[str, Any]) -> bytes:
+def certificate_bytes(certificate: Certificate) -> bytes:
     """The certificate's one byte form: sorted keys, two-space indent, final newline."""
-    return snapshot_bytes(certificate)
+    return snapshot_bytes(certificate.to_json())
 
 
-def load_certificate(path: str) -> dict[str, Any]:
-    """Read a certificate and check it against ``schemas/certificate.schema.json``."""
+def load_certificate(path: str) -> Certificate:
+    """Read a certificate, checked against ``schemas/certificate.schema.json``."""
     doc = resources.load_checked(path, "certificate.schema.json", "certificate",
                                  error=CertificateError, syntax="json")
-    return dict(doc.data)
+    return Certificate.from_json(doc.data)
 
 
-def certificate_baseline(certificate: dict[str, Any], spec: str | None = None) -> Baseline:
+def certificate_baseline(certificate: Certificate, spec: str | None = None) -> Baseline:
     """The baseline to re-check with: ``spec`` when given, else the built-in whose sha256
     matches the certificate's, else the built-in of the same id (to report the mismatch)."""
     if spec is not None:
         return load_baseline(spec)
-    wanted = certificate["baseline"]
+    wanted = certificate.baseline
     builtins = [load_baseline(name) for name in sorted(BUILTIN_BASELINES)]
-    found = next((b for b in builtins if b.sha256 == wanted["sha256"]), None) or next(
-        (b for b in builtins if b.id == wanted["id"]), None)
+    found = next((b for b in builtins if b.sha256 == wanted.sha256), None) or next(
+        (b for b in builtins if b.id == wanted.id), None)
     if found is not None:
         return found
-    raise CertificateError(f"the certificate was made with baseline {wanted['id']} version "
-                           f"{wanted['version']}, which is not built in; give it with "
+    raise CertificateError(f"the certificate was made with baseline {wanted.id} version "
+                           f"{wanted.version}, which is not built in; give it with "
                            "--baseline FILE")
 
 
-def verify(certificate: dict[str, Any], export: str, baseline: Baseline,
+def verify(certificate: Certificate, export: str, baseline: Baseline,
            max_bytes: int = DEFAULT_MAX_BYTES) -> Verification:
     """Re-run the certificate's check on ``export`` and compare everything it records."""
     doc = load_document(export, display_path(os.path.normpath(export)), max_bytes=max_bytes)
     diffs: list[str] = []
     notes: list[str] = []
-    recorded = certificate["baseline"]
+    recorded = certificate.baseline
     for key in ("id", "version", "sha256"):
         show = _short if key == "sha256" else str
-        if recorded[key] != getattr(baseline, key):
-            diffs.append(f"baseline {key} differs: certificate {show(recorded[key])}, baseline "
-                         f"{baseline.path} {show(getattr(baseline, key))}")
-    cert_export = certificate["export"]
+        if getattr(recorded, key) != getattr(baseline, key):
+            diffs.append(f"baseline {key} differs: certificate {show(getattr(recorded, key))}, "
+                         f"baseline {baseline.path} {show(getattr(baseline, key))}")
+    cert_export = certificate.export
     canonical = hashlib.sha256(canonical_bytes(doc.data)).hexdigest()
-    same_canonical = canonical == cert_export["canonical_sha256"]
-    reencoded = doc.sha256 != cert_export["sha256"] and same_canonical
-    if doc.sha256 != cert_export["sha256"] and not same_canonical:
-        diffs.append(f"export sha256 differs: certificate {_short(cert_export['sha256'])}, "
+    same_canonical = canonical == cert_export.canonical_sha256
+    reencoded = doc.sha256 != cert_export.sha256 and same_canonical
+    if doc.sha256 != cert_export.sha256 and not same_canonical:
+        diffs.append(f"export sha256 differs: certificate {_short(cert_export.sha256)}, "
                      f"file {_short(doc.sha256)} (canonical_sha256 differs too: not the same "
                      "data)")
     elif not same_canonical:
         diffs.append(f"export canonical_sha256 differs: certificate "
-                     f"{_short(cert_export['canonical_sha256'])}, file {_short(canonical)}")
+                     f"{_short(cert_export.canonical_sha256)}, file {_short(canonical)}")
     elif reencoded:
-        notes.append(f"export sha256 differs (certificate {_short(cert_export['sha256'])}, file "
+        notes.append(f"export sha256 differs (certificate {_short(cert_export.sha256)}, file "
                      f"{_short(doc.sha256)}) but canonical_sha256 matches: the same data, "
                      "re-encoded; finding line numbers were not compared")
     if diffs:
         return Verification(tuple(diffs), tuple(notes))
-    if certificate["tool"]["version"] != __version__:
-        notes.append(f"made with {TOOL_NAME} {certificate['tool']['version']}, re-checked with "
+    if certificate.tool.version != __version__:
+        notes.append(f"made with {TOOL_NAME} {certificate.tool.version}, re-checked with "
                      f"{__version__}")
-    options = Options(as_of=_dt.date.fromisoformat(certificate["as_of"]),
-                      fail_on=Severity(certificate["fail_on"]), strict=certificate["strict"])
-    attestations = tuple(Attestation(**{k: a[k] for k in _FIELDS})
-                         for a in certificate["attestations"])
+    options = Options(as_of=_dt.date.fromisoformat(certificate.as_of),
+                      fail_on=certificate.fail_on, strict=certificate.strict)
+    attestations = tuple(Attestation(**{k: getattr(a, k) for k in _FIELDS})
+                         for a in certificate.attestations)
     waivers = WaiverSet("certificate", tuple(
-        Waiver(rule=w["rule"], justification=w["justification"], approved_by=w["approved_by"],
-               approved_on=w["approved_on"], expires=w["expires"], pointer=w.get("pointer"),
-               ticket=w.get("ticket"), source="certificate", line=i + 1)
-        for i, w in enumerate(certificate["waivers"])))
-    rebuilt = build(dataclasses.replace(doc, path=cert_export["path"]), baseline, options,
-                    certificate["vendor"], attestations, certificate["attestation_file"],
-                    waivers)
-    rebuilt["export"]["sha256"] = cert_export["sha256"]
-    rebuilt["tool"] = certificate["tool"]
+        Waiver(rule=w.rule, justification=w.justification, approved_by=w.approved_by,
+               approved_on=w.approved_on, expires=w.expires, pointer=w.pointer,
+               ticket=w.ticket, source="certificate", line=i + 1)
+        for i, w in enumerate(certificate.waivers)))
+    rebuilt = build(dataclasses.replace(doc, path=cert_export.path), baseline, options,
+                    certificate.vendor, attestations, certificate.attestation_file, waivers)
+    rebuilt = dataclasses.replace(
+        rebuilt, export=dataclasses.replace(rebuilt.export, sha256=cert_export.sha256),
+        tool=certificate.tool)
     return Verification(tuple(compare(certificate, rebuilt, lines=not reencoded)), tuple(notes))
 
 
-def _plain(value: Any, drop: str) -> Any:
-    return [{k: v for k, v in item.items() if k != drop} for item in value]
+def _sorted(value: Any) -> Any:
+    """A JSON value with an object's keys in sorted order, as a certificate file has them."""
+    return dict(sorted(value.items())) if isinstance(value, dict) else value
 
 
-def compare(certificate: dict[str, Any], rebuilt: dict[str, Any], lines: bool = True
-            ) -> list[str]:
+def compare(certificate: Certificate, rebuilt: Certificate, lines: bool = True) -> list[str]:
     """Every way a certificate differs from the re-check's, in words."""
     diffs: list[str] = []
-    old = {r["rule_id"]: r for r in certificate["rules"]}
-    new = {r["rule_id"]: r for r in rebuilt["rules"]}
-    diffs += [f"rule {rid}: not in the certificate; re-check says {r['outcome']}"
+    old = {r.rule_id: r for r in certificate.rules}
+    new = {r.rule_id: r for r in rebuilt.rules}
+    diffs += [f"rule {rid}: not in the certificate; re-check says {r.outcome}"
               for rid, r in new.items() if rid not in old]
+    keys = sorted(f.name for f in dataclasses.fields(RuleResult))
     for rid, o in old.items():
         n = new.get(rid)
-        if n is None or o["outcome"] != n["outcome"]:
-            got = "has no such rule" if n is None else f"says {n['outcome']}"
-            diffs.append(f"rule {rid}: certificate says {o['outcome']}, re-check {got}")
-        else:
-            for key in sorted(set(o) | set(n)):
-                a, b = o.get(key), n.get(key)
-                if key == "findings" and not lines:
-                    a, b = _plain(a, "line"), _plain(b, "line")
-                if a != b:
-                    diffs.append(f"rule {rid}: {key} differs")
+        if n is None or o.outcome != n.outcome:
+            got = "has no such rule" if n is None else f"says {n.outcome}"
+            diffs.append(f"rule {rid}: certificate says {o.outcome}, re-check {got}")
+            continue
+        if not lines:
+            o, n = (dataclasses.replace(r, findings=tuple(
+                dataclasses.replace(f, line=0) for f in r.findings)) for r in (o, n))
+        diffs += [f"rule {rid}: {key} differs" for key in keys
+                  if getattr(o, key) != getattr(n, key)]
     if not diffs and list(old) != list(new):
         diffs.append("rules are listed in a different order")
-    for i, (a, b) in enumerate(zip(certificate["attestations"], rebuilt["attestations"],
-                                       strict=True)):
+    for i, (a, b) in enumerate(zip(certificate.attestations, rebuilt.attestations,
+                                   strict=True)):
         if a != b:
-            what = (f"certificate says {a['status']}, re-check says {b['status']}"
-                    if a["status"] != b["status"] else "differs")
-            diffs.append(f"attestation #{i + 1} ({a['control']}): {what}")
-    if _plain(certificate["waivers"], "files") != _plain(rebuilt["waivers"], "files"):
+            what = (f"certificate says {a.status}, re-check says {b.status}"
+                    if a.status != b.status else "differs")
+            diffs.append(f"attestation #{i + 1} ({a.control}): {what}")
+    if ([dataclasses.replace(w, files=None) for w in certificate.waivers]
+            != [dataclasses.replace(w, files=None) for w in rebuilt.waivers]):
         diffs.append("waivers differ: the certificate lists waivers the re-check did not use")
-    if certificate["verdict"] != rebuilt["verdict"]:
-        diffs.append(f"verdict: certificate says {certificate['verdict']}, re-check says "
-                     f"{rebuilt['verdict']}")
+    if certificate.verdict != rebuilt.verdict:
+        diffs.append(f"verdict: certificate says {certificate.verdict}, re-check says "
+                     f"{rebuilt.verdict}")
     skip = {"rules", "attestations", "waivers", "verdict"}
-    diffs += [f"{key} differs: certificate {certificate.get(key)}, re-check {rebuilt.get(key)}"
-              for key in sorted(set(certificate) | set(rebuilt))
-              if key not in skip and certificate.get(key) != rebuilt.get(key)]
+    mine, theirs = certificate.to_json(), rebuilt.to_json()
+    diffs += [f"{key} differs: certificate {_sorted(mine[key])}, re-check {theirs[key]}"
+              for key in sorted(mine) if key not in skip and mine[key] != theirs[key]]
     return diffs

@@ -74,8 +74,9 @@ def certify(
     Exit codes: 0 certified, 1 not certified (the certificate is still written), 3 input
     error.
     """
-    from lpr_lint.certify.certificate import OUTCOMES, certificate_bytes, load_attestations
+    from lpr_lint.certify.certificate import certificate_bytes, load_attestations
     from lpr_lint.certify.certificate import certify as do_certify
+    from lpr_lint.certify.records import CertOutcome, Verdict
     from lpr_lint.rules.engine import Options
     from lpr_lint.rules.waivers import load_waivers
 
@@ -104,15 +105,15 @@ def certify(
         rendered = load(CERTIFICATE_RENDERERS, fmt)(cert)
         _write(companion, rendered.encode("utf-8"), f"{fmt} certificate")
         written.append(companion)
-    counts = ", ".join(f"{cert['counts'][o]} {o.replace('_', ' ')}" for o in OUTCOMES
-                       if cert["counts"][o])
+    counts = ", ".join(f"{cert.count(o)} {o.value.replace('_', ' ')}" for o in CertOutcome
+                       if cert.count(o))
     where = f"; written to {' and '.join(written)}"
-    if cert["verdict"] == "certified":
-        typer.echo(f"certified: {cert['export']['path']} ({counts}){where}")
+    if cert.verdict is Verdict.CERTIFIED:
+        typer.echo(f"certified: {cert.export.path} ({counts}){where}")
         raise typer.Exit(int(ExitCode.OK))
-    blocking = cert["blocking"]
-    typer.echo(f"NOT CERTIFIED: {cert['export']['path']}: {len(blocking)} rule(s) failed or "
-               f"unknown at or above {cert['fail_on']}: {', '.join(blocking)} ({counts})"
+    blocking = cert.blocking
+    typer.echo(f"NOT CERTIFIED: {cert.export.path}: {len(blocking)} rule(s) failed or "
+               f"unknown at or above {cert.fail_on}: {', '.join(blocking)} ({counts})"
                f"{where}")
     raise typer.Exit(int(ExitCode.FINDINGS))
 
@@ -149,6 +150,6 @@ def verify_cert(
         for difference in result.differences:
             typer.echo(f"  - {difference}")
         raise typer.Exit(int(ExitCode.FINDINGS))
-    typer.echo(f"valid: {certificate} matches {export} ({len(cert['rules'])} rules re-checked "
-               f"with baseline {cert['baseline']['id']} {cert['baseline']['version']} as of "
-               f"{cert['as_of']}; {cert['verdict'].replace('_', ' ')})")
+    typer.echo(f"valid: {certificate} matches {export} ({len(cert.rules)} rules re-checked "
+               f"with baseline {cert.baseline.id} {cert.baseline.version} as of "
+               f"{cert.as_of}; {cert.verdict.value.replace('_', ' ')})")

@@ -1,62 +1,80 @@
 """Certificates for auditors: Markdown and self-contained HTML renderings of a certificate.
 
-Both take the certificate as data (as written by :func:`lpr_lint.certify.certificate.build`
-or read back from its JSON) and return a string. Every string that comes from an export, an
-attestation, a waiver or the command line is escaped: ``md_escape`` for Markdown,
-``html.escape`` for HTML. The HTML has no external assets and no JavaScript, and its
-Content-Security-Policy forbids scripts outright.
+Both take a :class:`~lpr_lint.certify.records.Certificate` (as ``certify`` builds it, or as
+``Certificate.from_json`` reads it back from its JSON) and return a string. Every string that
+comes from an export, an attestation, a waiver or the command line is escaped:
+``md_escape`` for Markdown, ``html.escape`` for HTML. The HTML has no external assets and no
+JavaScript, and its Content-Security-Policy forbids scripts outright.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
+from lpr_lint.certify.records import (
+    AttestationRecord,
+    AttestationStatus,
+    Certificate,
+    CertOutcome,
+    FindingRecord,
+    Verdict,
+)
+from lpr_lint.model import Citation
 from lpr_lint.report.html import Markup, bullets, esc, page, table
 from lpr_lint.report.markdown import md_code, md_escape
 
-_LABEL = {"passed": "passed", "failed": "FAILED", "waived": "waived", "unknown": "UNKNOWN",
-          "not_applicable": "not applicable", "attested": "attested"}
-_STATUS = {"applied": "applied", "not_applied": "not applied", "recorded": "recorded"}
+_LABEL = {CertOutcome.PASSED: "passed", CertOutcome.FAILED: "FAILED",
+          CertOutcome.WAIVED: "waived", CertOutcome.UNKNOWN: "UNKNOWN",
+          CertOutcome.NOT_APPLICABLE: "not applicable", CertOutcome.ATTESTED: "attested"}
+_STATUS = {AttestationStatus.APPLIED: "applied", AttestationStatus.NOT_APPLIED: "not applied",
+           AttestationStatus.RECORDED: "recorded"}
+_BLOCKING = (CertOutcome.FAILED, CertOutcome.UNKNOWN)
 
 
-def _cite(c: dict[str, str]) -> str:
-    return c["cite"] + (" (unverified)" if c["reliability"] == "unverified" else "")
+def _cite(c: Citation) -> str:
+    return c.cite + (" (unverified)" if c.reliability == "unverified" else "")
 
 
-def _finding(f: dict[str, Any]) -> str:
-    waived = " (waived)" if f["waived"] else ""
-    return f"{f['pointer'] or '/'} line {f['line']}: {f['message']}{waived}"
+def _finding(f: FindingRecord) -> str:
+    waived = " (waived)" if f.waived else ""
+    return f"{f.pointer or '/'} line {f.line}: {f.message}{waived}"
 
 
-def _hashes(cert: dict[str, Any]) -> list[tuple[str, str]]:
-    rows = [("Export (file bytes)", cert["export"]["sha256"]),
-            ("Export (canonical JSON)", cert["export"]["canonical_sha256"]),
-            (f"Baseline {cert['baseline']['id']} {cert['baseline']['version']}",
-             cert["baseline"]["sha256"])]
-    if cert["attestation_file"]:
-        rows.append((f"Attestation file {cert['attestation_file']['path']}",
-                     cert["attestation_file"]["sha256"]))
+def _status(a: AttestationRecord) -> str:
+    return _STATUS[a.status] + (f": {a.reason}" if a.reason is not None else "")
+
+
+def _attested(indexes: tuple[int, ...]) -> str:
+    return f"attestation #{', #'.join(str(i + 1) for i in indexes)}"
+
+
+def _hashes(cert: Certificate) -> list[tuple[str, str]]:
+    rows = [("Export (file bytes)", cert.export.sha256),
+            ("Export (canonical JSON)", cert.export.canonical_sha256),
+            (f"Baseline {cert.baseline.id} {cert.baseline.version}", cert.baseline.sha256)]
+    if cert.attestation_file is not None:
+        rows.append((f"Attestation file {cert.attestation_file.path}",
+                     cert.attestation_file.sha256))
     return rows
 
 
-def _facts(cert: dict[str, Any]) -> list[tuple[str, str]]:
-    return [("Vendor", cert["vendor"]), ("Agency", cert["export"]["agency"] or "(not stated)"),
-            ("Export", cert["export"]["path"]),
-            ("Baseline", f"{cert['baseline']['id']} version {cert['baseline']['version']}"),
-            ("As of", cert["as_of"]), ("Fails on", f"{cert['fail_on']} and above"),
-            ("Tool", f"{cert['tool']['name']} {cert['tool']['version']}")]
+def _facts(cert: Certificate) -> list[tuple[str, str]]:
+    return [("Vendor", cert.vendor), ("Agency", cert.export.agency or "(not stated)"),
+            ("Export", cert.export.path),
+            ("Baseline", f"{cert.baseline.id} version {cert.baseline.version}"),
+            ("As of", cert.as_of), ("Fails on", f"{cert.fail_on} and above"),
+            ("Tool", f"{cert.tool.name} {cert.tool.version}")]
 
 
-def _counts(cert: dict[str, Any]) -> str:
-    return ", ".join(f"{cert['counts'][o]} {_LABEL[o].lower()}" for o in _LABEL)
+def _counts(cert: Certificate) -> str:
+    return ", ".join(f"{cert.count(o)} {_LABEL[o].lower()}" for o in _LABEL)
 
 
-def _verdict(cert: dict[str, Any]) -> str:
-    if cert["verdict"] == "certified":
+def _verdict(cert: Certificate) -> str:
+    if cert.verdict is Verdict.CERTIFIED:
         return "Certified"
-    return (f"Not certified: {len(cert['blocking'])} rule(s) failed or unknown at or above "
-            f"{cert['fail_on']}: {', '.join(cert['blocking'])}")
+    return (f"Not certified: {len(cert.blocking)} rule(s) failed or unknown at or above "
+            f"{cert.fail_on}: {', '.join(cert.blocking)}")
 
 
 # --- Markdown ---------------------------------------------------------------------------
@@ -68,42 +86,39 @@ def _md_table(head: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
             *("| " + " | ".join(row) + " |" for row in rows), ""]
 
 
-def certificate_markdown(cert: dict[str, Any]) -> str:
+def certificate_markdown(cert: Certificate) -> str:
     """The certificate as Markdown: verdict, facts, rules, attestations, waivers, hashes."""
-    icon = "✅" if cert["verdict"] == "certified" else "❌"
-    lines = [f"# {icon} Self-certification: {md_escape(cert['vendor'])}", "",
+    icon = "✅" if cert.verdict is Verdict.CERTIFIED else "❌"
+    lines = [f"# {icon} Self-certification: {md_escape(cert.vendor)}", "",
              f"**{md_escape(_verdict(cert))}**", "", md_escape(_counts(cert)), ""]
     lines += [f"- **{k}:** {md_escape(v)}" for k, v in _facts(cert)] + ["", "## Rules", ""]
     lines += _md_table(
         ("Rule", "Title", "Severity", "Basis", "Outcome", "Citations", "Findings"),
-        ((md_escape(r["rule_id"]), md_escape(r["title"]), r["severity"], md_escape(r["basis"]),
-          f"**{_LABEL[r['outcome']]}**" if r["outcome"] in ("failed", "unknown")
-          else _LABEL[r["outcome"]],
-          "; ".join(md_escape(_cite(c)) for c in r["citations"]),
-          "; ".join(md_escape(_finding(f)) for f in r["findings"])
-          + (f" (attestation #{', #'.join(str(i + 1) for i in r['attestations'])})"
-             if r["attestations"] else ""))
-         for r in cert["rules"]))
+        ((md_escape(r.rule_id), md_escape(r.title), r.severity.value, md_escape(r.basis),
+          f"**{_LABEL[r.outcome]}**" if r.outcome in _BLOCKING else _LABEL[r.outcome],
+          "; ".join(md_escape(_cite(c)) for c in r.citations),
+          "; ".join(md_escape(_finding(f)) for f in r.findings)
+          + (f" ({_attested(r.attestations)})" if r.attestations else ""))
+         for r in cert.rules))
     lines += ["## Attestations", ""]
-    if cert["attestations"]:
+    if cert.attestations:
         lines += _md_table(
             ("#", "Control", "Attested by", "Role", "Date", "Statement", "Evidence", "Status"),
-            ((str(i + 1), md_escape(a["control"]), md_escape(a["attested_by"]),
-              md_escape(a["role"]), md_escape(a["date"]), md_escape(a["statement"]),
-              md_escape(a["evidence"]), md_escape(_STATUS[a["status"]]
-                                                  + (f": {a['reason']}" if "reason" in a else "")))
-             for i, a in enumerate(cert["attestations"])))
+            ((str(i + 1), md_escape(a.control), md_escape(a.attested_by), md_escape(a.role),
+              md_escape(a.date), md_escape(a.statement), md_escape(a.evidence),
+              md_escape(_status(a)))
+             for i, a in enumerate(cert.attestations)))
     else:
         lines += ["None.", ""]
     lines += ["## Waivers applied", ""]
-    if cert["waivers"]:
+    if cert.waivers:
         lines += _md_table(
             ("Rule", "Pointer", "Approved by", "Approved on", "Expires", "Ticket",
              "Justification"),
-            ((md_escape(w["rule"]), md_code(w.get("pointer", "")), md_escape(w["approved_by"]),
-              md_escape(w["approved_on"]), md_escape(w["expires"]),
-              md_escape(w.get("ticket", "")), md_escape(w["justification"]))
-             for w in cert["waivers"]))
+            ((md_escape(w.rule), md_code(w.pointer or ""), md_escape(w.approved_by),
+              md_escape(w.approved_on), md_escape(w.expires), md_escape(w.ticket or ""),
+              md_escape(w.justification))
+             for w in cert.waivers))
     else:
         lines += ["None.", ""]
     lines += ["## Hashes (sha256)", ""]
@@ -125,46 +140,43 @@ th{background:#eee}code{font-size:.9em;word-break:break-all}
 .o-waived{color:#8a6d00}.o-passed{color:#2e7d32}.o-not_applicable{color:#666}"""
 
 
-def certificate_html(cert: dict[str, Any]) -> str:
+def certificate_html(cert: Certificate) -> str:
     """The certificate as one self-contained HTML page (no external assets, no scripts)."""
-    verdict = "certified" if cert["verdict"] == "certified" else "not_certified"
-    title = f"Self-certification: {cert['vendor']}"
+    title = f"Self-certification: {cert.vendor}"
     body = [f"<h1>{esc(title)}</h1>",
-            f'<p class="banner {verdict}">{esc(_verdict(cert))}</p>',
+            f'<p class="banner {cert.verdict.value}">{esc(_verdict(cert))}</p>',
             f"<p>{esc(_counts(cert))}</p>", "<table>"]
     body += [f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in _facts(cert)]
     body += ["</table>", "<h2>Rules</h2>"]
     body += table(
         ("Rule", "Title", "Severity", "Basis", "Outcome", "Citations", "Findings"),
-        ((Markup(f"<code>{esc(r['rule_id'])}</code>"), r["title"], r["severity"], r["basis"],
-          Markup(f'<span class="o-{esc(r["outcome"])}">{esc(_LABEL[r["outcome"]])}</span>'),
-          Markup("<br>".join(esc(_cite(c)) for c in r["citations"])),
-          Markup(bullets(esc(_finding(f)) for f in r["findings"])
-                 + (esc(f"attestation #{', #'.join(str(i + 1) for i in r['attestations'])}")
-                    if r["attestations"] else "")))
-         for r in cert["rules"]))
+        ((Markup(f"<code>{esc(r.rule_id)}</code>"), r.title, r.severity.value, r.basis,
+          Markup(f'<span class="o-{esc(r.outcome.value)}">{esc(_LABEL[r.outcome])}</span>'),
+          Markup("<br>".join(esc(_cite(c)) for c in r.citations)),
+          Markup(bullets(esc(_finding(f)) for f in r.findings)
+                 + (esc(_attested(r.attestations)) if r.attestations else "")))
+         for r in cert.rules))
     body.append("<h2>Attestations</h2>")
-    if cert["attestations"]:
+    if cert.attestations:
         body += table(
             ("#", "Control", "Attested by", "Role", "Date", "Statement", "Evidence", "Status"),
-            ((str(i + 1), Markup(f"<code>{esc(a['control'])}</code>"), a["attested_by"],
-              a["role"], a["date"], a["statement"], a["evidence"],
-              _STATUS[a["status"]] + (f": {a['reason']}" if "reason" in a else ""))
-             for i, a in enumerate(cert["attestations"])))
+            ((str(i + 1), Markup(f"<code>{esc(a.control)}</code>"), a.attested_by, a.role,
+              a.date, a.statement, a.evidence, _status(a))
+             for i, a in enumerate(cert.attestations)))
     else:
         body.append("<p>None.</p>")
     body.append("<h2>Waivers applied</h2>")
-    if cert["waivers"]:
+    if cert.waivers:
         body += table(
             ("Rule", "Pointer", "Approved by", "Approved on", "Expires", "Ticket",
              "Justification"),
-            ((w["rule"], Markup(f"<code>{esc(w.get('pointer', ''))}</code>"), w["approved_by"],
-              w["approved_on"], w["expires"], w.get("ticket", ""), w["justification"])
-             for w in cert["waivers"]))
+            ((w.rule, Markup(f"<code>{esc(w.pointer or '')}</code>"), w.approved_by,
+              w.approved_on, w.expires, w.ticket or "", w.justification)
+             for w in cert.waivers))
     else:
         body.append("<p>None.</p>")
     body.append("<h2>Hashes (sha256)</h2>")
     body += table(("Of", "sha256"),
-                        ((k, Markup(f"<code>{esc(v)}</code>")) for k, v in _hashes(cert)))
+                  ((k, Markup(f"<code>{esc(v)}</code>")) for k, v in _hashes(cert)))
     body.append("<p>Check it with <code>lpr-lint verify-cert CERTIFICATE.json EXPORT</code>.</p>")
     return page(title, _CSS, body)
