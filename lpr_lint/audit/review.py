@@ -4,7 +4,8 @@ Memory does not grow with the input: counters are keyed by month, organisation a
 mask; flagged rows are spooled to an anonymous temporary file (one JSON object per line, in
 file/row order); caches are cleared when they grow past a bound; duplicate IDs are found
 among the most recent :data:`DEDUPE_WINDOW` to ``2 ×`` that many searches (repeated rows and
-the overlap between consecutive monthly exports), by the hash of the ID.
+the overlap between consecutive monthly exports), by the ID itself or a keyed digest of it
+(:mod:`lpr_lint.audit.dedupe`: exact, and the same under any ``PYTHONHASHSEED``).
 
 Speed: rows arrive as columns, 512 at a time (:mod:`lpr_lint.audit.columns`, which parses
 a large file in a helper process, on another core); each row's flags are one bit mask built
@@ -30,6 +31,7 @@ from typing import IO, Any
 
 from lpr_lint.audit.cache import Cache
 from lpr_lint.audit.columns import Columns
+from lpr_lint.audit.dedupe import WINDOW, Dedupe
 from lpr_lint.audit.logs import UNKNOWN_MARKERS, LogReader, day_of, iso_time, partner_key
 from lpr_lint.audit.logs import count as _count
 from lpr_lint.audit.spool import Spool
@@ -40,7 +42,7 @@ FLAGS = ("immigration", "reproductive_care", "first_amendment", "federal_request
          "bulk_search")
 """Every flag code, in report order (flag ``i`` is bit ``1 << i`` of a row's mask)."""
 GATES = ("violation", "review", "never")
-DEDUPE_WINDOW = 200_000
+DEDUPE_WINDOW = WINDOW
 TOP_REQUESTERS = 50
 _READ = ("id", "org", "search_time", "reason", "case_number", "networks", "devices",
          "offense_type")
@@ -98,7 +100,6 @@ class Auditor:
         self.files: list[dict[str, Any]] = []
         self.scanned = 0
         self.excluded = 0
-        self.duplicates = 0
         self.masks: Counter[int] = Counter()
         """Row mask → number of rows."""
         self._requesters = Requesters(lambda org: (self._org_info.get(org) or self._org(org))[1])
@@ -112,11 +113,14 @@ class Auditor:
         self._candidates = 0
         self._rng = random.Random(options.seed)
         self._spool = Spool(FLAGS)
-        self._seen: set[int] = set()
-        self._seen_before: set[int] = set()
-        self._no_id = frozenset(map(hash, (*_UNKNOWN, "")))
+        self._dedupe = Dedupe(_UNKNOWN, DEDUPE_WINDOW)
         self._since, self._until = options.since or "", options.until or "9999"
         self._days: Cache[str] = Cache()
+
+    @property
+    def duplicates(self) -> int:
+        """Searches not counted: they repeat the ID of a recent one."""
+        return self._dedupe.duplicates
 
     # --- per organisation, reason and count (cached) -----------------------------------
 
@@ -192,7 +196,7 @@ class Auditor:
         try:
             for numbers, columns, day_keys in chunks:
                 cols = dict(zip(present, columns, strict=True))
-                keep = self._dedupe(cols["id"]) if "id" in cols else None
+                keep = self._dedupe.keep(cols["id"]) if "id" in cols else None
                 keys = [""] * len(numbers) if day_keys is None else day_keys
                 if filtered:
                     in_range = self._in_range(keys, cols.get("search_time") or keys)
@@ -270,31 +274,6 @@ class Auditor:
                           flagged(reasons), flagged(offenses), flagged(ois), flagged(ris),
                           flagged(masks))
         return compress(keys, masks)
-
-    def _dedupe(self, ids: Sequence[str]) -> list[bool] | None:
-        """Which rows are not repeats of a recent search ID (None: all of them)."""
-        hashes = set(map(hash, ids))
-        seen, before = self._seen, self._seen_before
-        if (len(hashes) == len(ids) and hashes.isdisjoint(self._no_id)
-                and hashes.isdisjoint(seen) and hashes.isdisjoint(before)):
-            seen |= hashes
-            if len(seen) >= DEDUPE_WINDOW:
-                self._seen_before, self._seen = seen, set()
-            return None
-        keep = []
-        for rid in ids:  # the exact, row-by-row path: repeats or missing IDs in this chunk
-            if rid and rid not in _UNKNOWN:
-                h = hash(rid)
-                if h in seen or h in before:
-                    self.duplicates += 1
-                    keep.append(False)
-                    continue
-                seen.add(h)
-                if len(seen) >= DEDUPE_WINDOW:
-                    self._seen_before = before = seen
-                    self._seen = seen = set()
-            keep.append(True)
-        return keep
 
     def _in_range(self, keys: Sequence[str], times: Sequence[str]) -> list[bool]:
         """Which rows fall within --since/--until (their day cached by the first 10

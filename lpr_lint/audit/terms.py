@@ -8,7 +8,8 @@ Everything it knows is data, not code: the terms of each group (``immigration``,
 ``reproductive_care``, ``first_amendment``), the exclusions that cancel them and the vague
 reasons are in ``baselines/data/audit-terms.yaml``, each with a comment saying why, validated
 against ``schemas/audit-terms.schema.json`` when first used (never at import). Patterns stay
-in the RE2-compatible subset, so DuckDB or Spark can run the same lists.
+in the RE2-compatible subset, so DuckDB or Spark can run the same lists; they are compiled,
+alone or as one alternation, by :mod:`lpr_lint.patterns`.
 
 How a reason is read (:func:`normalise`):
 
@@ -46,13 +47,14 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from lpr_lint.audit.cache import KEY_LENGTH
 from lpr_lint.errors import BaselineError
 from lpr_lint.load import data as resources
+from lpr_lint.patterns import compile_pattern, scoped, union
 
 GROUPS = ("immigration", "reproductive_care", "first_amendment")
 """Every group :meth:`Terms.match` reports."""
@@ -119,18 +121,6 @@ def _load_data() -> tuple[str, Any]:
     return resources.load_data_file("data/audit-terms.yaml", "audit-terms.schema.json")
 
 
-def _compile(path: str, pattern: str) -> re.Pattern[str]:
-    try:
-        return re.compile(pattern)
-    except re.error as exc:
-        raise BaselineError(f"{path}: invalid pattern {pattern!r}: {exc}") from None
-
-
-def _union(path: str, patterns: Iterable[str]) -> re.Pattern[str] | None:
-    parts = [f"(?:{p})" for p in patterns]
-    return _compile(path, "|".join(parts)) if parts else None
-
-
 # --- the matcher --------------------------------------------------------------------------
 
 
@@ -168,22 +158,23 @@ class Terms:
                 terms.append(_Term(
                     match=TermMatch(name, term_id, entry["verdict"]),
                     cased=cased,
-                    pattern=_compile(path, entry["pattern"]),
-                    exclude=_union(path, (exclusions[e] for e in entry.get("exclude", ()))),
+                    pattern=compile_pattern(path, entry["pattern"]),
+                    exclude=union(path, (exclusions[e] for e in entry.get("exclude", ()))),
                 ))
                 # the pre-check runs on the norm text: a cased pattern joins it case-blind
-                precheck.append(f"(?i:{entry['pattern']})" if cased else entry["pattern"])
+                precheck.append(scoped(entry["pattern"], ignore_case=True) if cased
+                                else entry["pattern"])
             groups.append(_Group(
                 name=name,
-                norm=_union(path, (e["pattern"] for e in group["terms"]
-                                   if e.get("text", "norm") == "norm")),
-                cased=_union(path, (e["pattern"] for e in group["terms"]
-                                    if e.get("text") == "cased")),
+                norm=union(path, (e["pattern"] for e in group["terms"]
+                                  if e.get("text", "norm") == "norm")),
+                cased=union(path, (e["pattern"] for e in group["terms"]
+                                   if e.get("text") == "cased")),
                 terms=tuple(terms),
             ))
         self._groups = tuple(groups)
-        self._precheck = _union(path, precheck)
-        self._vague = _union(path, (e["pattern"] for e in data["vague"]))
+        self._precheck = union(path, precheck)
+        self._vague = union(path, (e["pattern"] for e in data["vague"]))
         # per-instance caches (bound to this instance's lists)
         self._match_normalised = functools.lru_cache(maxsize=CACHE_SIZE)(self._read)
         self._match_cached = functools.lru_cache(maxsize=CACHE_SIZE)(self._match_raw)

@@ -9,7 +9,8 @@ a code-like token is not a state in ``baselines/data/us-states.yaml``; the keywo
 each kind in ``baselines/data/org-kinds.yaml``. Both are validated against their schemas
 (``schemas/us-states.schema.json``, ``schemas/org-kinds.schema.json``) when first used, never
 at import. Their patterns stay in the RE2-compatible subset (no lookaround, no
-backreferences), so another engine could run them unchanged.
+backreferences), so another engine could run them unchanged; they are compiled, alone or as
+one alternation, by :mod:`lpr_lint.patterns`.
 
 How a name is read:
 
@@ -27,12 +28,13 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from lpr_lint.errors import BaselineError
 from lpr_lint.load import data as resources
+from lpr_lint.patterns import compile_pattern, union, union1
 
 KINDS = ("municipal", "county", "state", "federal", "tribal", "university", "prosecutor",
          "private", "unknown")
@@ -86,41 +88,6 @@ def _load(name: str, schema: str) -> tuple[str, Any]:
     return resources.load_data_file(f"data/{name}", schema)
 
 
-def _compile(path: str, pattern: str, groups: int | None = None,
-             subs: Mapping[str, str] | None = None) -> re.Pattern[str]:
-    for key, value in (subs or {}).items():
-        pattern = pattern.replace(key, value)
-    try:
-        compiled = re.compile(pattern)
-    except re.error as exc:
-        raise BaselineError(f"{path}: invalid pattern {pattern!r}: {exc}") from None
-    if groups is not None and compiled.groups != groups:
-        raise BaselineError(f"{path}: pattern {pattern!r} must have exactly {groups} "
-                            "capturing group(s)")
-    return compiled
-
-
-def _scoped(pattern: str) -> str:
-    """A pattern that can be joined with others: a leading ``(?i)`` becomes ``(?i:…)``."""
-    if pattern.startswith("(?i)"):
-        return f"(?i:{pattern[4:]})"
-    return f"(?:{pattern})"
-
-
-def _union(path: str, patterns: Iterable[str], subs: Mapping[str, str]) -> re.Pattern[str] | None:
-    """One pattern matching where any of ``patterns`` does; None for no patterns."""
-    parts = [_scoped(p) for p in patterns]
-    return _compile(path, "|".join(parts), subs=subs) if parts else None
-
-
-def _union1(path: str, patterns: Iterable[str], subs: Mapping[str, str]) -> re.Pattern[str]:
-    """:func:`_union` of a list the schema keeps non-empty."""
-    union = _union(path, patterns, subs)
-    if union is None:
-        raise BaselineError(f"{path}: an empty list of patterns")
-    return union
-
-
 @functools.cache
 def _rules() -> _Rules:
     """Both data files, loaded and compiled once per process (on first use)."""
@@ -135,7 +102,7 @@ def _rules() -> _Rules:
     name_group = "(" + "|".join(re.escape(n) for n in by_length) + ")"
     name_any = "(?:" + "|".join(re.escape(n) for n in by_length) + ")"
     code_any = "(?:" + "|".join(codes) + ")"
-    contexts = tuple(_compile(states_path, e["pattern"], subs={"{STATE}": name_group})
+    contexts = tuple(compile_pattern(states_path, e["pattern"], subs={"{STATE}": name_group})
                      for e in states["name_contexts"])
     seen: set[str] = set()
     compiled_kinds = []
@@ -144,21 +111,20 @@ def _rules() -> _Rules:
             raise BaselineError(f"{kinds_path}: kind {entry['kind']} is listed twice")
         seen.add(entry["kind"])
         subs = {"{STATE}": name_any, "{CODE}": code_any}
-        match = _union1(kinds_path, (e["pattern"] for e in entry["match"]), subs)
-        exclude = _union(kinds_path, (e["pattern"] for e in entry["exclude"]), subs)
+        match = union1(kinds_path, (e["pattern"] for e in entry["match"]), subs)
+        exclude = union(kinds_path, (e["pattern"] for e in entry["exclude"]), subs)
         compiled_kinds.append((entry["kind"], match, exclude))
-    inactive = _union1(kinds_path, (e["pattern"] for e in kinds["inactive"]), {})
+    inactive = union1(kinds_path, (e["pattern"] for e in kinds["inactive"]))
     return _Rules(
         codes=frozenset(codes),
         word_codes=frozenset(e["code"] for e in entries if e.get("word")),
         names=names,
-        aliases=tuple((_compile(states_path, e["pattern"]), e["state"])
+        aliases=tuple((compile_pattern(states_path, e["pattern"]), e["state"])
                       for e in states["aliases"]),
-        not_a_state=tuple((_compile(states_path, e["pattern"], groups=1),
+        not_a_state=tuple((compile_pattern(states_path, e["pattern"], groups=1),
                            bool(e.get("only_with_other_state")))
                           for e in states["not_a_state"]),
-        name_exclusion=_union(states_path, (e["pattern"] for e in states["name_exclusions"]),
-                              {}),
+        name_exclusion=union(states_path, (e["pattern"] for e in states["name_exclusions"])),
         name_contexts=contexts,
         inactive=inactive,
         kinds=tuple(compiled_kinds),
