@@ -175,11 +175,18 @@ def test_every_flag_code_is_exercised() -> None:
     assert all(rep["summary"]["by_flag"][f] > 0 for f in FLAGS)
 
 
-def test_cli_gate_choices_are_the_auditors() -> None:
-    from lpr_lint.audit.review import GATES
-    from lpr_lint.cli.audit import AuditGate
+def test_cli_choices_are_the_audit_registries() -> None:
+    from lpr_lint.audit import GATES, RENDERERS
+    from lpr_lint.audit.review import Auditor, Options
 
-    assert [g.value for g in AuditGate] == list(GATES)
+    help_text = runner.invoke(app, ["audit", "--help"], terminal_width=200).stdout
+    assert f"[{'|'.join(GATES)}]" in help_text and f"[{'|'.join(RENDERERS)}]" in help_text
+    for gate in GATES:  # every gate is one the auditor knows
+        auditor = Auditor(Options(agency_state="CT", fail_on=gate))
+        try:
+            assert auditor.summary()["fail_on"] == gate
+        finally:
+            auditor.close()
 
 
 def test_bulk_threshold_option() -> None:
@@ -365,24 +372,25 @@ def test_corrupt_gzip_data_near_the_header_is_an_input_error(tmp_path: Path) -> 
 def test_json_report_is_the_same_text_whatever_the_stream(encoding: str | None) -> None:
     """The flagged rows are copied byte for byte into a UTF-8 stream's buffer, and as text
     into any other stream: the report reads the same."""
+    from lpr_lint.audit import RENDERERS
     from lpr_lint.audit.logs import open_reader
-    from lpr_lint.audit.reports import RENDERERS
     from lpr_lint.audit.review import Auditor, Options
+    from lpr_lint.report import load
 
     auditor = Auditor(Options(agency_state="CT"))
     try:
         with open_reader(NET14) as reader:
             auditor.scan(reader, "net14.csv")
         reference = io.StringIO()
-        RENDERERS["json"](auditor, reference)
+        load(RENDERERS, "json")(auditor, reference)
         if encoding is None:
             again = io.StringIO()
-            RENDERERS["json"](auditor, again)
+            load(RENDERERS, "json")(auditor, again)
             text = again.getvalue()
         else:
             raw = io.BytesIO()
             stream = io.TextIOWrapper(raw, encoding=encoding, newline="")
-            RENDERERS["json"](auditor, stream)
+            load(RENDERERS, "json")(auditor, stream)
             stream.flush()
             text = raw.getvalue().decode(encoding)
         assert text == reference.getvalue()

@@ -12,14 +12,14 @@ from typing import Any
 
 import pytest
 
-from lpr_lint.audit import tally
+from lpr_lint.audit import RENDERERS, tally
 from lpr_lint.audit.cache import KEY_LENGTH as CACHED_LENGTH
 from lpr_lint.audit.cache import Cache
 from lpr_lint.audit.logs import open_reader
-from lpr_lint.audit.reports import RENDERERS
 from lpr_lint.audit.review import Auditor, Options
 from lpr_lint.audit.tally import Months, Requesters
 from lpr_lint.audit.terms import Terms, normalise
+from lpr_lint.report import load
 
 HEADER = ["ID", "Org Name", "Total Networks Searched", "Reason", "Case #", "Search Time"]
 STATES = ["CT", "NY", "TX", "MA", None]
@@ -75,7 +75,7 @@ def _report(path: Path, **options: Any) -> dict[str, Any]:
         with open_reader(str(path)) as reader:
             auditor.scan(reader, path.name)
         out: list[str] = []
-        RENDERERS["json"](auditor, type("W", (), {"write": lambda _, s: out.append(s)})())
+        load(RENDERERS, "json")(auditor, type("W", (), {"write": lambda _, s: out.append(s)})())
         return json.loads("".join(out))  # type: ignore[no-any-return]
     finally:
         auditor.close()

@@ -22,13 +22,14 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import ROOT
+from lpr_lint.audit import RENDERERS
 from lpr_lint.audit import columns as columns_mod
 from lpr_lint.audit.columns import CHUNK_ROWS, Columns, _Helper, _helper, _receive, _send
 from lpr_lint.audit.logs import open_reader
-from lpr_lint.audit.reports import RENDERERS
 from lpr_lint.audit.review import Auditor, Options
 from lpr_lint.cli import app
 from lpr_lint.errors import InputError
+from lpr_lint.report import load
 
 DATA = ROOT / "tests" / "data" / "audit"
 NET14 = DATA / "network-audit-14col.csv"
@@ -101,9 +102,9 @@ def scan(paths: list[Path], parallel: bool, mapping: dict[str, str] | None = Non
             with open_reader(str(path), mapping=mapping) as reader:
                 auditor.scan(reader, str(path), parallel=parallel)
         outs = {}
-        for fmt, render in RENDERERS.items():
+        for fmt in RENDERERS:
             outs[fmt] = io.StringIO()
-            render(auditor, outs[fmt])
+            load(RENDERERS, fmt)(auditor, outs[fmt])
         return {fmt: out.getvalue() for fmt, out in outs.items()}
     finally:
         auditor.close()

@@ -8,12 +8,13 @@ deterministic: same inputs and options, same bytes.
 from __future__ import annotations
 
 import csv
-import html
 import json
-from collections.abc import Callable
+from itertools import islice
 from typing import IO, Any
 
 from lpr_lint.audit.review import FLAGS, Auditor
+from lpr_lint.report.html import bullets, esc, page, table
+from lpr_lint.report.markdown import md_escape
 
 FLAG_TEXT = {
     "immigration": "reason matches an immigration-enforcement term",
@@ -70,8 +71,7 @@ def write_csv(auditor: Auditor, out: IO[str]) -> None:
 
 
 def _md(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return " ".join(text.split()).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+    return md_escape("" if value is None else str(value))
 
 
 def _scope(auditor: Auditor) -> list[str]:
@@ -137,10 +137,10 @@ def _svg_chart(by_month: dict[str, dict[str, int]]) -> str:
         for value, cls in ((v["searches"], "all"), (v["flagged"], "flagged")):
             h = round(height * value / peak)
             items.append(f'<rect class="{cls}" x="{x}" y="{height - h}" width="{bar}" '
-                         f'height="{h}"><title>{html.escape(month)}: {value:,} '
+                         f'height="{h}"><title>{esc(month)}: {value:,} '
                          f'{"flagged" if cls == "flagged" else "searches"}</title></rect>')
         items.append(f'<text x="{x + bar / 2}" y="{height + 14}" text-anchor="middle" '
-                     f'font-size="9">{html.escape(month)}</text>')
+                     f'font-size="9">{esc(month)}</text>')
     items.append("</svg>")
     return "".join(items)
 
@@ -151,46 +151,30 @@ _CSS = ("body{font-family:system-ui,sans-serif;margin:2em;max-width:72em;color:#
         "rect.all{fill:#c9d6e8}rect.flagged{fill:#a33}code{background:#f4f4f4}")
 
 
-def _table(head: list[str], rows: list[list[Any]]) -> str:
-    e = html.escape
-    cells = "".join(f"<th>{e(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(
-        f'<td class="n">{v:,}</td>' if isinstance(v, int) else f"<td>{e(str(v))}</td>"
-        for v in row) + "</tr>" for row in rows)
-    return f"<table><tr>{cells}</tr>{body}</table>"
-
-
 def write_html(auditor: Auditor, out: IO[str]) -> None:
     """A self-contained page: no script, no network, inline CSS and SVG; input escaped."""
-    e = html.escape
     s = auditor.summary()
-    out.write(f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-              f"<title>LPR search-audit review</title><style>{_CSS}</style></head><body>"
-              f"<h1>LPR search-audit review ({e(s['agency_state'])})</h1><ul>")
-    out.write("".join(f"<li>{e(line[2:])}</li>" for line in _scope(auditor)) + "</ul>")
-    out.write("<h2>By month (UTC)</h2>" + _svg_chart(s["by_month"]))
-    out.write("<h2>Flags</h2>" + _table(["Flag", "Meaning", "Searches"],
-                                        [[f, FLAG_TEXT[f], s["by_flag"][f]] for f in FLAGS]))
-    out.write("<h2>Top requesters</h2>" + _table(
-        ["Organisation", "State", "Kind", "Searches", "Flagged"],
-        [[r["org"] or "(not recorded)", r["org_state"] or "?", r["org_kind"], r["searches"],
-          r["flagged"]] for r in s["by_requester"]]))
+    body = [f"<h1>LPR search-audit review ({esc(s['agency_state'])})</h1>",
+            bullets(esc(line[2:]) for line in _scope(auditor)),
+            "<h2>By month (UTC)</h2>", _svg_chart(s["by_month"]), "<h2>Flags</h2>",
+            *table(["Flag", "Meaning", "Searches"],
+                   [[f, FLAG_TEXT[f], s["by_flag"][f]] for f in FLAGS]),
+            "<h2>Top requesters</h2>",
+            *table(["Organisation", "State", "Kind", "Searches", "Flagged"],
+                   [[r["org"] or "(not recorded)", r["org_state"] or "?", r["org_kind"],
+                     r["searches"], r["flagged"]] for r in s["by_requester"]])]
     sample = auditor.sample()
     if sample is not None:
-        out.write(f"<h2>Review sample (seed {sample['seed']})</h2>" + _table(
-            ["File", "Row", "Time (UTC)", "Requester", "Reason"],
-            [[r["file"], r["row"], r["search_time"] or "", r["org"], r["reason"]]
-             for r in sample["rows"]]))
-    out.write(f"<h2>Flagged searches (first {HTML_ROW_LIMIT:,}; JSON/CSV list all)</h2>"
-              "<table><tr><th>File</th><th>Row</th><th>Time (UTC)</th><th>Requester</th>"
-              "<th>Reason</th><th>Flags</th></tr>")
-    for i, row in enumerate(auditor.flagged()):
-        if i >= HTML_ROW_LIMIT:
-            break
-        out.write(f"<tr><td>{e(row['file'])}</td><td class=\"n\">{row['row']}</td>"
-                  f"<td>{e(row['search_time'] or '')}</td><td>{e(row['org'] or '')}</td>"
-                  f"<td>{e(row['reason'])}</td><td>{e(', '.join(row['flags']))}</td></tr>")
-    out.write("</table></body></html>\n")
+        body += [f"<h2>Review sample (seed {sample['seed']})</h2>",
+                 *table(["File", "Row", "Time (UTC)", "Requester", "Reason"],
+                        [[r["file"], r["row"], r["search_time"] or "", r["org"], r["reason"]]
+                         for r in sample["rows"]])]
+    body += [f"<h2>Flagged searches (first {HTML_ROW_LIMIT:,}; JSON/CSV list all)</h2>",
+             *table(["File", "Row", "Time (UTC)", "Requester", "Reason", "Flags"],
+                    ([row["file"], row["row"], row["search_time"] or "", row["org"] or "",
+                      row["reason"], ", ".join(row["flags"])]
+                     for row in islice(auditor.flagged(), HTML_ROW_LIMIT)))]
+    out.write(page("LPR search-audit review", _CSS, body))
 
 
 def write_text(auditor: Auditor, out: IO[str]) -> None:
@@ -211,10 +195,3 @@ def write_text(auditor: Auditor, out: IO[str]) -> None:
         lines.append(f"Review sample: {len(sample['rows'])} of {sample['population']:,} "
                      f"out-of-state/federal searches (seed {sample['seed']}; see the JSON)")
     out.write("\n".join(lines) + "\n")
-
-
-RENDERERS: dict[str, Callable[[Auditor, IO[str]], None]] = {
-    "text": write_text, "json": write_json, "csv": write_csv, "markdown": write_markdown,
-    "html": write_html,
-}
-"""Format name → renderer."""

@@ -41,7 +41,6 @@ FLAGS = ("immigration", "reproductive_care", "first_amendment", "federal_request
          "out_of_state_requester", "vague_reason", "missing_reason", "missing_case_number",
          "bulk_search")
 """Every flag code, in report order (flag ``i`` is bit ``1 << i`` of a row's mask)."""
-GATES = ("violation", "review", "never")
 DEDUPE_WINDOW = WINDOW
 TOP_REQUESTERS = 50
 _READ = ("id", "org", "search_time", "reason", "case_number", "networks", "devices",

@@ -5,7 +5,6 @@ Heavy imports happen inside the command, so ``lpr-lint --help`` stays fast.
 
 from __future__ import annotations
 
-import enum
 import os
 import re
 import sys
@@ -14,18 +13,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from lpr_lint.atomic import atomic_writer
-from lpr_lint.cli.common import fatal, parse_date, parse_outputs
+from lpr_lint.audit import GATES, RENDERERS
+from lpr_lint.cli.common import choice, fatal, parse_date, parse_outputs
 from lpr_lint.errors import ExitCode
+from lpr_lint.report import load
 
 if TYPE_CHECKING:
     from lpr_lint.audit.review import Auditor
 
-AUDIT_FORMATS = ("text", "json", "csv", "markdown", "html")
-AuditFormat = enum.Enum(  # type: ignore[misc]
-    "AuditFormat", {name: name for name in AUDIT_FORMATS}, type=str)
-AuditGate = enum.Enum(  # type: ignore[misc]
-    "AuditGate", {name: name for name in ("violation", "review", "never")}, type=str)
-_DEFAULT_GATE = AuditGate("violation")
 PROGRESS_MIN_BYTES = 50 * 1024 * 1024
 """A progress line on stderr only for inputs larger than this (and only on a terminal)."""
 _STATE = re.compile(r"^[A-Za-z]{2}$")
@@ -69,9 +64,7 @@ def _progress(path: str, where: float | None, rows: int) -> None:
 
 def _write(auditor: Auditor, fmt: str, path: str | None) -> None:
     """Render to stdout, or atomically to ``path`` (nothing is left if interrupted)."""
-    from lpr_lint.audit.reports import RENDERERS
-
-    render = RENDERERS[fmt]
+    render = load(RENDERERS, fmt)
     if path is None:
         render(auditor, sys.stdout)
         sys.stdout.flush()
@@ -92,13 +85,12 @@ def audit(
     agency_state: Annotated[str, typer.Option(
         "--agency-state", metavar="XX", show_default=False,
         help="Your agency's state (USPS code); other states' requesters are out-of-state.")],
-    output_format: Annotated[AuditFormat | None, typer.Option(
-        "--format", "-f", case_sensitive=False, show_default=False,
-        help="Report format on stdout (default text).")] = None,
+    output_format: Annotated[str | None, choice(
+        RENDERERS, "--format", "-f", help="Report format on stdout (default text).")] = None,
     output: Annotated[list[str] | None, typer.Option(
         "--output", "-o", metavar="FORMAT[:PATH]", show_default=False,
-        help="Write a report (text, json, csv, markdown, html); repeatable; written only "
-        "when the whole input was read.")] = None,
+        help=f"Write a report ({', '.join(RENDERERS)}); repeatable; written only when the "
+        "whole input was read.")] = None,
     sample: Annotated[int, typer.Option(
         "--sample", metavar="N", min=0, help="Draw a reproducible random sample of N "
         "out-of-state and federal searches for manual review.")] = 0,
@@ -124,11 +116,11 @@ def audit(
     bulk_devices: Annotated[int, typer.Option(
         "--bulk-devices-threshold", metavar="N", min=0,
         help="bulk_search: more than N devices (cameras) searched.")] = 1000,
-    fail_on: Annotated[AuditGate, typer.Option(
-        "--fail-on", case_sensitive=False,
+    fail_on: Annotated[str, choice(
+        GATES, "--fail-on",
         help="Exit 1 on: violation (violation-level immigration, reproductive-care or "
         "First-Amendment reason, or a federal requester); review (also review-level "
-        "matches and out-of-state requesters); never.")] = _DEFAULT_GATE,
+        "matches and out-of-state requesters); never.")] = "violation",
     encoding: Annotated[str, typer.Option(
         "--encoding", metavar="NAME",
         help="Text encoding of the logs (e.g. cp1252 for a legacy Excel export).")] = "utf-8",
@@ -145,8 +137,8 @@ def audit(
     from lpr_lint.audit.review import Auditor, Options
     from lpr_lint.errors import LprLintError
 
-    specs = ([AuditFormat(output_format).value] if output_format else []) + (output or [])
-    outputs = parse_outputs(specs or ["text"], "--output", AUDIT_FORMATS)
+    specs = ([output_format] if output_format else []) + (output or [])
+    outputs = parse_outputs(specs or ["text"], "--output", RENDERERS)
     if not _STATE.match(agency_state):
         raise typer.BadParameter(f"{agency_state!r} is not a two-letter state code",
                                  param_hint="--agency-state")
@@ -156,7 +148,7 @@ def audit(
     partners = _partners(config) if config else None
     options = Options(agency_state=agency_state.upper(), bulk_networks=bulk_threshold,
                       bulk_devices=bulk_devices, since=since, until=until, sample=sample,
-                      seed=seed, partners=partners, fail_on=AuditGate(fail_on).value)
+                      seed=seed, partners=partners, fail_on=fail_on)
     show = sys.stderr.isatty() and sum(
         os.path.getsize(p) for p in logs if os.path.isfile(p)) > PROGRESS_MIN_BYTES
     try:
