@@ -15,11 +15,15 @@ import pytest
 
 from conftest import ROOT
 from lpr_lint.audit import terms as terms_module
-from lpr_lint.audit.terms import GROUPS, TermMatch, Terms, normalise
+from lpr_lint.audit.terms import TermMatch, Terms, normalise
 from lpr_lint.errors import BaselineError
 from lpr_lint.load import data as resources
 from lpr_lint.load.files import load_document
 from lpr_lint.rules.validator import Validator
+
+GROUPS = resources.load_json_schema("audit-terms.schema.json")["properties"]["groups"]["items"][
+    "properties"]["group"]["enum"]
+"""The groups a reason can match: the data file's vocabulary."""
 
 LABELLED = ROOT / "tests" / "data" / "audit" / "reasons.yaml"
 ROWS: list[dict[str, Any]] = load_document(str(LABELLED)).data["reasons"]

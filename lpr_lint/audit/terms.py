@@ -56,8 +56,6 @@ from lpr_lint.errors import BaselineError
 from lpr_lint.load import data as resources
 from lpr_lint.patterns import compile_pattern, scoped, union
 
-GROUPS = ("immigration", "reproductive_care", "first_amendment")
-"""Every group :meth:`Terms.match` reports."""
 MAX_REASON_LENGTH = 10_000
 """Longer reasons are read up to this many characters."""
 CACHE_SIZE = 200_000

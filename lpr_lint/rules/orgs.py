@@ -36,9 +36,6 @@ from lpr_lint.errors import BaselineError
 from lpr_lint.load import data as resources
 from lpr_lint.patterns import compile_pattern, union, union1
 
-KINDS = ("municipal", "county", "state", "federal", "tribal", "university", "prosecutor",
-         "private", "unknown")
-"""Every kind :func:`classify` returns."""
 MAX_NAME_LENGTH = 1000
 """Longer "names" are not organisation names: they are ``unknown`` without being read."""
 
