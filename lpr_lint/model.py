@@ -6,7 +6,14 @@ import enum
 from dataclasses import dataclass, field
 
 
-class Severity(str, enum.Enum):
+class TextEnum(str, enum.Enum):
+    """An enum of words: it compares equal to, prints as and serialises as its value."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class Severity(TextEnum):
     """How serious a failing rule is, lowest to highest."""
 
     INFO = "info"
@@ -14,9 +21,6 @@ class Severity(str, enum.Enum):
     MEDIUM = "medium"
     HIGH = "high"
     CRITICAL = "critical"
-
-    def __str__(self) -> str:
-        return self.value
 
     @property
     def rank(self) -> int:
@@ -27,7 +31,7 @@ class Severity(str, enum.Enum):
 _SEVERITY_RANK = {s: i for i, s in enumerate(Severity)}
 
 
-class Outcome(str, enum.Enum):
+class Outcome(TextEnum):
     """What evaluating one rule against one value gave."""
 
     PASS = "pass"
@@ -37,19 +41,13 @@ class Outcome(str, enum.Enum):
     NOT_APPLICABLE = "not_applicable"
     """Before the rule's effective date, or the rule's condition does not hold."""
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class FileStatus(str, enum.Enum):
+class FileStatus(TextEnum):
     """The verdict for one input file."""
 
     PASS = "pass"
     FAIL = "fail"
     ERROR = "error"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True, slots=True)

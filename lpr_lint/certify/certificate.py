@@ -27,6 +27,7 @@ from typing import Any
 
 from lpr_lint import TOOL_NAME, __version__
 from lpr_lint.certify.records import (
+    Attestation,
     AttestationRecord,
     AttestationStatus,
     BaselineRecord,
@@ -59,18 +60,6 @@ _FIELDS = ("control", "attested_by", "role", "date", "statement", "evidence")
 class CertificateError(LprLintError):
     """An attestation file or certificate is unreadable or malformed, or the certificate's
     baseline cannot be found (exit 3)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Attestation:
-    """A signed statement about one control."""
-
-    control: str
-    attested_by: str
-    role: str
-    date: str
-    statement: str
-    evidence: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,14 +10,13 @@ that makes them is :mod:`lpr_lint.certify.certificate`.
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from typing import Any
 
-from lpr_lint.model import Citation, Severity, Waiver
+from lpr_lint.model import Citation, Severity, TextEnum, Waiver
 
 
-class CertOutcome(str, enum.Enum):
+class CertOutcome(TextEnum):
     """What one rule gave on the certified export (also a finding's ``failed``/``unknown``)."""
 
     PASSED = "passed"
@@ -29,21 +28,15 @@ class CertOutcome(str, enum.Enum):
     ATTESTED = "attested"
     """Unknown in the export, vouched for by an applied attestation."""
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class Verdict(str, enum.Enum):
+class Verdict(TextEnum):
     """``certified`` when no rule at or above ``fail_on`` is failed or unknown."""
 
     CERTIFIED = "certified"
     NOT_CERTIFIED = "not_certified"
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class AttestationStatus(str, enum.Enum):
+class AttestationStatus(TextEnum):
     """What became of one attestation."""
 
     APPLIED = "applied"
@@ -52,9 +45,6 @@ class AttestationStatus(str, enum.Enum):
     """See the record's reason."""
     RECORDED = "recorded"
     """A control that is not a rule of the baseline (e.g. ``CT-TRAIN-001``)."""
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,8 +114,8 @@ class RuleResult:
 
 
 @dataclass(frozen=True, slots=True)
-class AttestationRecord:
-    """A signed statement about one control, and what became of it."""
+class Attestation:
+    """A signed statement about one control (as an attestation file gives it)."""
 
     control: str
     attested_by: str
@@ -133,6 +123,12 @@ class AttestationRecord:
     date: str
     statement: str
     evidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class AttestationRecord(Attestation):
+    """An attestation and what became of it."""
+
     status: AttestationStatus
     reason: str | None = None
     """Why it was not applied (set exactly when the status is ``not_applied``)."""

@@ -15,15 +15,14 @@ from lpr_lint.cli.common import (
     BaselineOpt,
     FailOnOpt,
     StrictOpt,
-    as_of_date,
+    WaiversOpt,
     choice,
     fatal,
-    load_baseline,
+    judging,
     required_text,
     settings,
 )
 from lpr_lint.errors import ExitCode, LprLintError
-from lpr_lint.model import Severity
 from lpr_lint.report import CERTIFICATE_RENDERERS, load
 
 _EXTENSIONS = {"markdown": ".md", "html": ".html"}
@@ -61,9 +60,7 @@ def certify(
     as_of: AsOfOpt = None,
     fail_on: FailOnOpt = None,
     strict: StrictOpt = None,
-    waivers: Annotated[str | None, typer.Option(
-        "--waivers", metavar="PATH", show_default=False,
-        help="The central waivers file (default .lpr-lint-waivers.yaml when present).")] = None,
+    waivers: WaiversOpt = None,
 ) -> None:
     """Self-certify an export: a verifiable report of every rule's outcome.
 
@@ -77,8 +74,6 @@ def certify(
     from lpr_lint.certify.certificate import certificate_bytes, load_attestations
     from lpr_lint.certify.certificate import certify as do_certify
     from lpr_lint.certify.records import CertOutcome, Verdict
-    from lpr_lint.rules.engine import Options
-    from lpr_lint.rules.waivers import load_waivers
 
     fmt = output_format
     companion = os.path.splitext(out)[0] + _EXTENSIONS[fmt] if fmt else None
@@ -88,14 +83,8 @@ def certify(
     try:
         s = settings(baseline=(baseline, "--baseline"), fail_on=(fail_on, "--fail-on"),
                      strict=(strict, "--strict"), waivers=(waivers, "--waivers"))
-        base = load_baseline(s["baseline"].value)
-        waiver_set = None
-        if s["waivers"].source != "default" or os.path.exists(s["waivers"].value):
-            waiver_set = load_waivers(s["waivers"].value, [r.id for r in base.rules],
-                                      s["waiver_max_days"].value)
+        base, options, waiver_set = judging(s, as_of)  # unknowns always fail a certificate
         attestations = load_attestations(attest) if attest is not None else None
-        options = Options(as_of=as_of_date(as_of), fail_on=Severity(s["fail_on"].value),
-                          strict=bool(s["strict"].value))
         cert = do_certify(export, base, options, vendor, attestations, waiver_set)
     except LprLintError as exc:
         fatal(str(exc))

@@ -17,9 +17,11 @@ from lpr_lint.cli.common import (
     FailOnOpt,
     FromOpt,
     StrictOpt,
+    WaiversOpt,
     as_of_date,
     choice,
     fatal,
+    judging,
     load_baseline,
     parse_outputs,
     parse_size,
@@ -67,9 +69,7 @@ def check(
     allow_unknown: Annotated[bool | None, typer.Option(
         "--allow-unknown/--no-allow-unknown", show_default=False,
         help="Report missing values as unknown without failing on them.")] = None,
-    waivers: Annotated[str | None, typer.Option(
-        "--waivers", metavar="PATH", show_default=False,
-        help="The central waivers file (default .lpr-lint-waivers.yaml when present).")] = None,
+    waivers: WaiversOpt = None,
     max_file_size: Annotated[str | None, typer.Option(
         "--max-file-size", metavar="SIZE", callback=parse_size,
         help="Refuse files larger than this (e.g. 500K, 64M). Default: 64M.")] = None,
@@ -77,9 +77,7 @@ def check(
 ) -> None:
     """Check exports against a baseline and report findings at file:line:column."""
     from lpr_lint.load.files import DEFAULT_MAX_BYTES
-    from lpr_lint.rules.engine import Options
     from lpr_lint.rules.run import run_check
-    from lpr_lint.rules.waivers import load_waivers
 
     flag_outputs = ([output_format] if output_format else []) + (output or [])
     try:
@@ -96,15 +94,7 @@ def check(
             raise
         fatal(f"invalid configuration: {exc.message}")
     try:
-        base = load_baseline(s["baseline"].value)
-        waiver_path = s["waivers"].value
-        waiver_set = None
-        if s["waivers"].source != "default" or os.path.exists(waiver_path):
-            waiver_set = load_waivers(waiver_path, [r.id for r in base.rules],
-                                      s["waiver_max_days"].value)
-        options = Options(as_of=as_of_date(as_of), fail_on=Severity(s["fail_on"].value),
-                          allow_unknown=bool(s["allow_unknown"].value),
-                          strict=bool(s["strict"].value))
+        base, options, waiver_set = judging(s, as_of, bool(s["allow_unknown"].value))
         report = run_check(paths, base, options,
                            int(max_file_size) if max_file_size else DEFAULT_MAX_BYTES, waiver_set,
                            source=source)

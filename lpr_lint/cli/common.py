@@ -6,6 +6,7 @@ Part of the CLI layer (it imports typer); the core never imports it.
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import re
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -21,6 +22,8 @@ from lpr_lint.model import Severity
 if TYPE_CHECKING:
     from lpr_lint.config import Setting
     from lpr_lint.rules.baseline import Baseline
+    from lpr_lint.rules.engine import Options
+    from lpr_lint.rules.waivers import WaiverSet
 
 def choice(names: Collection[str], *flags: str, help: str) -> Any:
     """A ``typer.Option`` whose value must be one of ``names`` — a registry's keys, so the
@@ -111,6 +114,9 @@ FailOnOpt = Annotated[Severity | None, typer.Option(
 StrictOpt = Annotated[bool | None, typer.Option(
     "--strict/--no-strict", show_default=False,
     help="Also report keys that are not part of export format v1.")]
+WaiversOpt = Annotated[str | None, typer.Option(
+    "--waivers", metavar="PATH", show_default=False,
+    help="The central waivers file (default .lpr-lint-waivers.yaml when present).")]
 StoreOpt = Annotated[str | None, typer.Option(
     "--store", metavar="DIR", help="Approval store directory.")]
 
@@ -120,6 +126,23 @@ def settings(**flags: tuple[Any, str]) -> dict[str, Setting]:
     from lpr_lint.config import resolve
 
     return resolve({k: v for k, v in flags.items() if v[0] is not None})
+
+
+def judging(s: dict[str, Setting], as_of: str | None, allow_unknown: bool = False
+            ) -> tuple[Baseline, Options, WaiverSet | None]:
+    """What a check or a certificate is judged with: the baseline, the options, and the
+    central waivers file when one is configured or the default one exists."""
+    from lpr_lint.rules.engine import Options
+    from lpr_lint.rules.waivers import load_waivers
+
+    base = load_baseline(s["baseline"].value)
+    waivers = None
+    if s["waivers"].source != "default" or os.path.exists(s["waivers"].value):
+        waivers = load_waivers(s["waivers"].value, [r.id for r in base.rules],
+                               s["waiver_max_days"].value)
+    options = Options(as_of=as_of_date(as_of), fail_on=Severity(s["fail_on"].value),
+                      allow_unknown=allow_unknown, strict=bool(s["strict"].value))
+    return base, options, waivers
 
 
 def parse_outputs(specs: list[str], source: str,

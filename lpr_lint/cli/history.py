@@ -176,12 +176,12 @@ def history(
         "--git", help="Follow PATH's committed versions in git instead of a folder.")] = False,
     output_format: Annotated[str, choice(
         HISTORY_REPORTERS, "--format", "-f", help="Report format.")] = "text",
-    fail_on: GateOpt = "loosening",
-    ignore: IgnoreOpt = None,
-    allow_other_agency: OtherAgencyOpt = False,
     baseline: BaselineOpt = None,
     as_of: AsOfOpt = None,
+    fail_on: GateOpt = "loosening",
+    ignore: IgnoreOpt = None,
     source: FromOpt = None,
+    allow_other_agency: OtherAgencyOpt = False,
 ) -> None:
     """One agency's snapshots in date order: each one's verdict and what changed from one to
     the next, loosening first."""

@@ -6,38 +6,31 @@ make them live beside (``pipeline``, ``timeline``, ``drift``).
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from lpr_lint.model import BaselineInfo, FileResult
+from lpr_lint.model import BaselineInfo, FileResult, TextEnum
 from lpr_lint.pointer import child, split
 
 
-class Direction(str, enum.Enum):
+class Direction(TextEnum):
     """Which way a change moves compliance."""
 
     LOOSENING = "loosening"
     TIGHTENING = "tightening"
     NEUTRAL = "neutral"
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class ChangeKind(str, enum.Enum):
+class ChangeKind(TextEnum):
     """What happened to a value."""
 
     ADDED = "added"
     REMOVED = "removed"
     CHANGED = "changed"
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class Compliance(str, enum.Enum):
+class Compliance(TextEnum):
     """A governed value's standing on one side of a change."""
 
     COMPLIANT = "compliant"
@@ -45,11 +38,8 @@ class Compliance(str, enum.Enum):
     ABSENT = "absent"
     """A whole list item that is not there on this side."""
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class Gate(str, enum.Enum):
+class Gate(TextEnum):
     """``--fail-on`` for drift and history: what makes the run fail (exit 1)."""
 
     LOOSENING = "loosening"
@@ -59,9 +49,6 @@ class Gate(str, enum.Enum):
     ANY = "any"
     """Any change."""
     NEVER = "never"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True, slots=True)
