@@ -1,24 +1,10 @@
-"""Exception bases, one per subsystem, and the exit codes the CLI maps them to.
+"""Exception bases, one per subsystem.
 
-Only :mod:`lpr_lint.cli` turns these into exit codes and messages; the core raises them.
+The core raises them; only :mod:`lpr_lint.cli` turns them into messages and exit codes
+(:mod:`lpr_lint.cli.exits`).
 """
 
 from __future__ import annotations
-
-import enum
-
-
-class ExitCode(enum.IntEnum):
-    """Exit codes shared by every command."""
-
-    OK = 0
-    """Nothing at or above the failure threshold."""
-    FINDINGS = 1
-    """Findings at or above the threshold (or drift that fails the gate)."""
-    USAGE = 2
-    """The command line itself is wrong (reserved by Typer/Click)."""
-    INPUT = 3
-    """An input, baseline or configuration could not be read or is ambiguous."""
 
 
 class LprLintError(Exception):

@@ -39,7 +39,7 @@ REPORT = "lpr_lint.report"
 REPORT_MAY_IMPORT = frozenset({
     "lpr_lint",  # TOOL_NAME, __version__
     "lpr_lint.model", "lpr_lint.errors", "lpr_lint.jsondata", "lpr_lint.paths",
-    "lpr_lint.pointer", "lpr_lint.history.records",
+    "lpr_lint.pointer", "lpr_lint.history.records", "lpr_lint.history.kinds",
     "lpr_lint.certify.records",  # the certificate as a record (Certificate.from_json), no pipeline
 })
 """Everything a reporter may import from lpr_lint besides ``lpr_lint.report`` itself."""

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import AS_OF, EXAMPLES, ROOT
 from lpr_lint.cli.check import exit_code
-from lpr_lint.errors import ExitCode
+from lpr_lint.cli.exits import ExitCode
 from lpr_lint.load.yamlparse import load_yaml
 from lpr_lint.model import Severity
 from lpr_lint.rules.engine import Options

@@ -17,9 +17,9 @@ from lpr_lint import TOOL_NAME, __version__
 from lpr_lint.cli.audit import audit
 from lpr_lint.cli.certify import certify, verify_cert
 from lpr_lint.cli.check import check, convert, explain, rules, schema
+from lpr_lint.cli.exits import ExitCode
 from lpr_lint.cli.history import approve, drift, history, ledger_app
 from lpr_lint.cli.setup import config, init
-from lpr_lint.errors import ExitCode
 
 app = typer.Typer(
     name=TOOL_NAME,

@@ -15,7 +15,7 @@ import typer
 from lpr_lint.atomic import atomic_writer
 from lpr_lint.audit import GATES, RENDERERS
 from lpr_lint.cli.common import choice, fatal, parse_date, parse_outputs
-from lpr_lint.errors import ExitCode
+from lpr_lint.cli.exits import ExitCode
 from lpr_lint.report import load
 
 if TYPE_CHECKING:

@@ -22,7 +22,8 @@ from lpr_lint.cli.common import (
     required_text,
     settings,
 )
-from lpr_lint.errors import ExitCode, LprLintError
+from lpr_lint.cli.exits import ExitCode
+from lpr_lint.errors import LprLintError
 from lpr_lint.report import CERTIFICATE_RENDERERS, load
 
 _EXTENSIONS = {"markdown": ".md", "html": ".html"}

@@ -27,7 +27,8 @@ from lpr_lint.cli.common import (
     parse_size,
     settings,
 )
-from lpr_lint.errors import ExitCode, LprLintError
+from lpr_lint.cli.exits import ExitCode
+from lpr_lint.errors import LprLintError
 from lpr_lint.model import FileStatus, Severity
 from lpr_lint.report import REPORTERS, load, reporter
 

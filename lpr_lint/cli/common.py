@@ -15,8 +15,8 @@ import typer
 
 from lpr_lint import TOOL_NAME
 from lpr_lint.adapters import ADAPTERS
-from lpr_lint.errors import ExitCode
-from lpr_lint.history.records import Gate
+from lpr_lint.cli.exits import ExitCode
+from lpr_lint.history.kinds import Gate
 from lpr_lint.model import Severity
 
 if TYPE_CHECKING:

@@ -25,7 +25,8 @@ from lpr_lint.cli.common import (
     required_text,
     settings,
 )
-from lpr_lint.errors import ExitCode, InputError, LprLintError
+from lpr_lint.cli.exits import ExitCode
+from lpr_lint.errors import InputError, LprLintError
 from lpr_lint.model import Severity
 from lpr_lint.report import DRIFT_REPORTERS, HISTORY_REPORTERS, load
 

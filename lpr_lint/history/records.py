@@ -1,4 +1,5 @@
-"""The records of the history package: changes, drift reports, approvals and timelines.
+"""The records of the history package: changes, drift reports, approvals and timelines
+(with the words they use, from :mod:`lpr_lint.history.kinds`).
 
 Reporters import these and nothing else from :mod:`lpr_lint.history`; the pipelines that
 make them live beside (``pipeline``, ``timeline``, ``drift``).
@@ -10,45 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from lpr_lint.model import BaselineInfo, FileResult, TextEnum
+from lpr_lint.history.kinds import ChangeKind, Compliance, Direction, Gate
+from lpr_lint.model import BaselineInfo, FileResult
 from lpr_lint.pointer import child, split
-
-
-class Direction(TextEnum):
-    """Which way a change moves compliance."""
-
-    LOOSENING = "loosening"
-    TIGHTENING = "tightening"
-    NEUTRAL = "neutral"
-
-
-class ChangeKind(TextEnum):
-    """What happened to a value."""
-
-    ADDED = "added"
-    REMOVED = "removed"
-    CHANGED = "changed"
-
-
-class Compliance(TextEnum):
-    """A governed value's standing on one side of a change."""
-
-    COMPLIANT = "compliant"
-    VIOLATING = "violating"
-    ABSENT = "absent"
-    """A whole list item that is not there on this side."""
-
-
-class Gate(TextEnum):
-    """``--fail-on`` for drift and history: what makes the run fail (exit 1)."""
-
-    LOOSENING = "loosening"
-    """Any loosening change or new violation (the default)."""
-    VIOLATION = "violation"
-    """New violations only."""
-    ANY = "any"
-    """Any change."""
-    NEVER = "never"
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,3 +214,7 @@ class Timeline:
     def gate_failed(self) -> bool:
         """Does any step fail the ``--fail-on`` gate?"""
         return any(step.gate_failed for step in self.steps)
+
+
+__all__ = ["Approval", "ApprovalRef", "Change", "ChangeKind", "Compliance", "Direction",
+           "DriftReport", "Gate", "ItemRef", "Snapshot", "Step", "Timeline", "gate_fails"]
