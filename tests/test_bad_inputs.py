@@ -302,7 +302,7 @@ def test_yaml_11_traps_are_not_coerced() -> None:
     data = parse_bytes(text.encode(), EY, "yaml").data
     assert data["agency"]["state"] == "NO" and data["access"]["sso"] == "on"
     assert data["exported_at"] == "2026-11-20T14:03:00Z"
-    assert data["retention"]["extended_holds"][0]["expires"] == "2027-01-31"
+    assert data["retention"]["extended_holds"][0]["expires"] == "2027-03-31"
     assert data["policy"]["adopted_on"] == "2026-11-01"
 
 

@@ -79,7 +79,12 @@ def test_compliant_export_is_certified_schema_valid_and_byte_identical(tmp_path:
     baseline_ids = [r["id"] for r in yaml.safe_load(
         (ROOT / "baselines" / "ct.yaml").read_text(encoding="utf-8"))["rules"]]
     assert [r["rule_id"] for r in cert["rules"]] == baseline_ids  # one entry per rule
-    assert set(outcomes(cert).values()) == {"passed"}
+    got = outcomes(cert)
+    assert set(got.values()) == {"passed", "not_applicable"}
+    # not applicable: no non-admin role can change sharing, no partner's expiry or declaration
+    # date applies, and no name reads as federal under another label
+    assert {r for r, o in got.items() if o == "not_applicable"} <= {
+        "CT-ACC-006", "CT-SHR-009", "CT-SHR-010", "CT-SHR-011"}, got
     statuses = {a["control"]: a["status"] for a in cert["attestations"]}
     assert statuses["CT-TRAIN-001"] == "recorded"
     assert statuses["CT-CON-001"] == "not_applied"  # the export already shows the clause
@@ -335,7 +340,10 @@ def test_renderers_work_on_a_certificate_read_back(partial_cert: Path) -> None:
     cert = load_certificate(str(partial_cert))
     assert certificate_bytes(cert) == partial_cert.read_bytes()  # read back, written the same
     md = certificate_markdown(cert)
-    assert "0 failed, 0 waived, 8 unknown" in md and "attested" in md
+    from lpr_lint.certify.records import CertOutcome
+
+    unknown = cert.count(CertOutcome.UNKNOWN)
+    assert unknown > 0 and f"0 failed, 0 waived, {unknown} unknown" in md and "attested" in md
     assert "| 1 | CT-CON-001 | M. Okafor |" in md
     assert certificate_html(cert).count("<tr>") > len(cert.rules)
 

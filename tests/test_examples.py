@@ -70,7 +70,7 @@ def test_fail_on_threshold(ct_baseline: Any, fail_on: Severity, code: ExitCode) 
     report = run_check([path], ct_baseline, Options(as_of=AS_OF, fail_on=fail_on))
     assert exit_code(report) is code
     gating = {f.rule_id for f in report.findings if report.is_gating(f)}
-    assert gating == ({"CT-HOT-002", "CT-HOT-003", "CT-RET-004", "CT-RET-005", "CT-SRC-001",
-                       "CT-SRC-002"} if fail_on is Severity.INFO else
+    assert gating == ({"CT-HOT-002", "CT-HOT-003", "CT-RET-004", "CT-RET-005", "CT-RET-006",
+                       "CT-SRC-001", "CT-SRC-002"} if fail_on is Severity.INFO else
                       set() if fail_on is Severity.CRITICAL else
-                      {"CT-RET-004", "CT-RET-005", "CT-SRC-001", "CT-SRC-002"})
+                      {"CT-RET-004", "CT-RET-005", "CT-RET-006", "CT-SRC-001", "CT-SRC-002"})

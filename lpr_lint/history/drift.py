@@ -66,7 +66,7 @@ def _outcome(rule: Rule, doc: Any, pointer: str | None, as_of: _dt.date) -> Outc
         node = resolve(doc, concrete)
         if node is MISSING:
             return Outcome.NOT_APPLICABLE
-        return evaluate_node(rule, node, join(concrete))[0]
+        return evaluate_node(rule, node, join(concrete), as_of, doc)[0]
     outcomes = {o for o, _, _ in evaluate_rule(rule, doc, as_of)}
     for worst in (Outcome.FAIL, Outcome.UNKNOWN, Outcome.PASS):
         if worst in outcomes:

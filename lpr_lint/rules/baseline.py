@@ -19,6 +19,16 @@ from lpr_lint.errors import BaselineError, SchemaError
 from lpr_lint.load import data as resources
 from lpr_lint.model import BaselineInfo, Citation, Severity
 from lpr_lint.pointer import WILDCARD, join, split
+from lpr_lint.rules.dynamic import (
+    PROBE,
+    Unresolved,
+    concretise,
+    data_pointers,
+    uses_dates,
+    walk_fragments,
+)
+from lpr_lint.rules.keywords import RULE_KEYWORDS
+from lpr_lint.rules.parameters import Parameter, ParameterError, declare, substitute
 from lpr_lint.rules.validator import Validator
 
 BUILTIN_BASELINES: dict[str, str] = {"ct": "ct.yaml"}
@@ -30,7 +40,20 @@ BASIS_LABELS = {
     "best_practice": "best practice",
 }
 PLACEHOLDER = re.compile(r"\{(@?[A-Za-z_][A-Za-z0-9_]*)\}")
-"""Message placeholders: ``{value}`` (the governed value) and ``{@field}`` (a scope field)."""
+"""Message placeholders: ``{value}`` (the governed value), ``{@field}`` (a scope field) and
+``{limit}`` (the date a ``notBefore``/``notAfter`` bound stands for on the date judged)."""
+Conditions = tuple[tuple[tuple[str, ...], Validator], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """A check and the conditions under which it is the one that applies."""
+
+    when: tuple[tuple[str, Any], ...]
+    check: Any
+    when_validators: Conditions = field(repr=False, compare=False, default=())
+    static: Validator | None = field(repr=False, compare=False, default=None)
+    """The compiled check; None when it depends on the date judged or on other values."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +78,19 @@ class Rule:
     scope_segments: tuple[str, ...] = field(repr=False, compare=False, default=())
     target_segments: tuple[str, ...] = field(repr=False, compare=False, default=())
     """Pointer segments below the scope."""
-    when_validators: tuple[tuple[tuple[str, ...], Validator], ...] = field(
-        repr=False, compare=False, default=())
+    when_validators: Conditions = field(repr=False, compare=False, default=())
     check_validator: Validator | None = field(repr=False, compare=False, default=None)
+    """The compiled check of a rule with one static check (None otherwise)."""
+    cases: tuple[Case, ...] = field(compare=False, default=())
+    """The check, or the first case whose conditions hold (``cases`` in the baseline)."""
+    parameters: tuple[str, ...] = ()
+    """Baseline parameters the rule uses."""
+    data_refs: tuple[str, ...] = ()
+    """Pointers of other values the rule compares with (``$data``)."""
+    dated: bool = False
+    """The rule compares a date with the date judged (or a fixed date)."""
+    extended: bool = False
+    """The rule uses a keyword beyond JSON Schema (``orgKind``, ``uniqueBy``)."""
 
     @property
     def basis_label(self) -> str:
@@ -102,6 +135,7 @@ class Baseline:
     rules: tuple[Rule, ...]
     sources: Mapping[str, Mapping[str, Any]]
     drift: DriftConfig = field(default_factory=DriftConfig)
+    parameters: Mapping[str, Parameter] = field(default_factory=dict)
 
     def info(self) -> BaselineInfo:
         """Identity for reports."""
@@ -137,11 +171,12 @@ def load_baseline(spec: str) -> Baseline:
         display=shown if spec not in BUILTIN_BASELINES else path)
     data = doc.data
     sources: Mapping[str, Mapping[str, Any]] = data["sources"]
+    params = declare(data.get("parameters", {}))
     rules: list[Rule] = []
     seen: set[str] = set()
     for index, raw in enumerate(data["rules"]):
         where = doc.locate(f"/rules/{index}")
-        rules.append(_build_rule(doc.path, raw, sources, where))
+        rules.append(_build_rule(doc.path, raw, sources, where, params))
         if rules[-1].id in seen:
             raise _fail(doc.path, f"rule id {rules[-1].id} is used twice", where)
         seen.add(rules[-1].id)
@@ -150,6 +185,7 @@ def load_baseline(spec: str) -> Baseline:
         jurisdiction=data["jurisdiction"], disclaimer=data.get("disclaimer", ""),
         sha256=doc.sha256, path=doc.path, rules=tuple(rules), sources=sources,
         drift=_drift_config(doc.path, data.get("drift", {}), doc.locate("/drift")),
+        parameters=params,
     )
 
 
@@ -176,8 +212,22 @@ def default_scope(pointer: str) -> str:
     return join(segs[: last + 1])
 
 
+def _case(raw_when: Mapping[str, Any], check: Any) -> Case:
+    """One compiled case (raises SchemaError, ValueError or ParameterError)."""
+    when = tuple((k, v) for k, v in raw_when.items())
+    for _, fragment in when:
+        if uses_dates(fragment) or data_pointers(fragment):
+            raise ValueError("a condition cannot use notBefore, notAfter or $data")
+    dynamic = uses_dates(check) or bool(data_pointers(check))
+    if dynamic:  # compile once with stand-ins, so a broken fragment is reported now
+        Validator(concretise(check, _dt.date(2000, 1, 1), PROBE)[0], extensions=RULE_KEYWORDS)
+    return Case(when, check,
+                tuple((tuple(split(k)), Validator(v, extensions=RULE_KEYWORDS)) for k, v in when),
+                None if dynamic else Validator(check, extensions=RULE_KEYWORDS))
+
+
 def _build_rule(path: str, raw: Mapping[str, Any], sources: Mapping[str, Mapping[str, Any]],
-                where: tuple[int, int]) -> Rule:
+                where: tuple[int, int], params: Mapping[str, Parameter]) -> Rule:
     rid = raw["id"]
     citations = []
     for sid in raw["citations"]:
@@ -194,21 +244,33 @@ def _build_rule(path: str, raw: Mapping[str, Any], sources: Mapping[str, Mapping
         raise _fail(path, f"{rid}: a rule must govern a value below the document root", where)
     message = raw.get("message", raw["title"])
     for name in PLACEHOLDER.findall(message):
-        if name != "value" and not name.startswith("@"):
-            raise _fail(path, f"{rid}: unknown message placeholder {{{name}}} (use {{value}} or "
-                        "{@field})", where)
+        if name not in ("value", "limit") and not name.startswith("@"):
+            raise _fail(path, f"{rid}: unknown message placeholder {{{name}}} (use {{value}}, "
+                        "{limit} or {@field})", where)
+    used: set[str] = set()
     try:
         effective = _dt.date.fromisoformat(raw["effective"])
-        check_validator = Validator(raw["check"])
-        when = tuple((k, v) for k, v in raw.get("when", {}).items())
-        when_validators = tuple((tuple(split(k)), Validator(v)) for k, v in when)
-    except (SchemaError, ValueError) as exc:
+        when_raw = substitute(raw.get("when", {}), params, used)
+        rule_case = _case(when_raw, True)
+        specs = raw["cases"] if "cases" in raw else [{"when": {}, "check": raw["check"]}]
+        cases = tuple(_case(substitute(c.get("when", {}), params, used),
+                            substitute(c["check"], params, used)) for c in specs)
+    except (SchemaError, ValueError, ParameterError, Unresolved) as exc:
         raise _fail(path, f"{rid}: {exc}", where) from None
+    checks = [c.check for c in cases]
     return Rule(
         id=rid, title=raw["title"], severity=Severity(raw["severity"]), basis=raw["basis"],
         citations=tuple(citations), rationale=raw["rationale"], remediation=raw["remediation"],
-        effective=effective, pointer=pointer, scope=scope, when=when, check=raw["check"],
+        effective=effective, pointer=pointer, scope=scope, when=rule_case.when,
+        check=cases[0].check if "check" in raw else None,
         missing=raw.get("missing", "unknown"), message=message, drift=raw["drift"],
         scope_segments=tuple(s_segs), target_segments=tuple(p_segs[len(s_segs):]),
-        when_validators=when_validators, check_validator=check_validator,
+        when_validators=rule_case.when_validators,
+        check_validator=cases[0].static if "check" in raw else None, cases=cases,
+        parameters=tuple(sorted(used)), data_refs=tuple(data_pointers(checks)),
+        dated=uses_dates(checks),
+        extended=any(isinstance(n, dict) and k in n
+                     for n in walk_fragments([checks, dict(rule_case.when),
+                                             [dict(c.when) for c in cases]])
+                     for k in RULE_KEYWORDS),
     )

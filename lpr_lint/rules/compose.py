@@ -16,6 +16,7 @@ from lpr_lint.load import data as resources
 from lpr_lint.model import Severity
 from lpr_lint.pointer import WILDCARD, split
 from lpr_lint.rules.baseline import Baseline, Rule
+from lpr_lint.rules.dynamic import concretise
 from lpr_lint.rules.engine import strictify
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -34,15 +35,33 @@ def _at(segments: list[str] | tuple[str, ...], schema: Any, required: bool) -> A
     return out
 
 
-def rule_schema(rule: Rule) -> dict[str, Any]:
-    """One rule as a self-contained JSON Schema fragment over the whole export."""
-    node: Any = _at(list(rule.target_segments), rule.check, required=True)
-    # ``when`` conditions are evaluated in order and short-circuit: a missing value fails
-    # (unknown), a false condition stops (not applicable). Nested if/then mirrors that.
-    for pointer, fragment in reversed(rule.when):
+def _when(conditions: tuple[tuple[str, Any], ...], then: Any, otherwise: Any = None) -> Any:
+    """``then`` under conditions evaluated in order that short-circuit: a missing value fails
+    (unknown), a false condition stops (not applicable, or ``otherwise``). Nested if/then."""
+    node = then
+    for i, (pointer, fragment) in enumerate(reversed(conditions)):
         segs = split(pointer)
-        step = {"if": _at(segs, fragment, required=False), "then": node}
+        step: dict[str, Any] = {"if": _at(segs, fragment, required=False), "then": node}
+        if otherwise is not None and i == len(conditions) - 1:
+            step["else"] = otherwise
         node = {"allOf": [_at(segs, True, required=True), step]} if segs else step
+    return node
+
+
+def excluded(baseline: Baseline) -> list[Rule]:
+    """Rules JSON Schema cannot carry: they compare with another value of the export
+    (``$data``) or use a keyword beyond JSON Schema (``orgKind``, ``uniqueBy``)."""
+    return [r for r in baseline.rules if r.data_refs or r.extended]
+
+
+def rule_schema(rule: Rule, as_of: _dt.date) -> dict[str, Any]:
+    """One rule as a self-contained JSON Schema fragment over the whole export, for one date
+    (a ``notBefore``/``notAfter`` bound becomes a pattern over ISO dates)."""
+    node: Any = True  # no case applies: not applicable
+    for case in reversed(rule.cases):
+        check = _at(list(rule.target_segments), concretise(case.check, as_of)[0], required=True)
+        node = _when(case.when, check, node) if case.when else check
+    node = _when(rule.when, node)
     out = _at(list(rule.scope_segments), node, required=True)
     out = dict(out)
     out["$comment"] = f"{rule.id} ({rule.severity}): {rule.title}"
@@ -57,8 +76,9 @@ def compose(baseline: Baseline, as_of: _dt.date, fail_on: Severity = Severity.HI
         export = strictify(export)
     defs = dict(export.get("$defs", {}))
     export_body = {k: v for k, v in export.items() if k not in ("$schema", "$id", "$defs")}
-    rules = [r for r in baseline.rules
-             if r.effective <= as_of and r.severity.rank >= fail_on.rank]
+    left_out = {r.id for r in excluded(baseline)}
+    rules = [r for r in baseline.rules if r.effective <= as_of
+             and r.severity.rank >= fail_on.rank and r.id not in left_out]
     return {
         "$schema": DIALECT,
         "$id": f"https://lpr-lint.example/baselines/{baseline.id}/{baseline.version}.schema.json",
@@ -66,7 +86,9 @@ def compose(baseline: Baseline, as_of: _dt.date, fail_on: Severity = Severity.HI
         "description": (
             f"Export format v1 plus {len(rules)} rules of baseline {baseline.id} "
             f"{baseline.version} in effect on {as_of.isoformat()} at severity {fail_on} or "
-            "above. A missing value fails (unknown fails closed)."),
+            "above. A missing value fails (unknown fails closed)."
+            + (f" Not expressible in JSON Schema, so enforced by lpr-lint check alone: "
+               f"{', '.join(sorted(left_out))}." if left_out else "")),
         "$defs": defs,
-        "allOf": [export_body, *(rule_schema(r) for r in rules)],
+        "allOf": [export_body, *(rule_schema(r, as_of) for r in rules)],
     }

@@ -35,7 +35,8 @@ from lpr_lint.model import (
     gates,
 )
 from lpr_lint.pointer import MISSING, NOT_A_LIST, WILDCARD, expand, join, resolve
-from lpr_lint.rules.baseline import PLACEHOLDER, Baseline, Rule
+from lpr_lint.rules import dynamic
+from lpr_lint.rules.baseline import PLACEHOLDER, Baseline, Conditions, Rule
 from lpr_lint.rules.validator import Issue, Validator
 
 
@@ -100,11 +101,14 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else render(value)
 
 
-def _message(rule: Rule, value: Any, scope_node: Any, scope_ptr: str) -> str:
+def _message(rule: Rule, value: Any, scope_node: Any, scope_ptr: str,
+             limit: _dt.date | None = None) -> str:
     def sub(m: re.Match[str]) -> str:
         name = m.group(1)
         if name == "value":
             return _text(value)
+        if name == "limit":
+            return limit.isoformat() if limit else "the limit"
         got = scope_node.get(name[1:], MISSING) if isinstance(scope_node, dict) else MISSING
         return scope_ptr if got is MISSING else _text(got)
 
@@ -134,15 +138,17 @@ def evaluate_rule(rule: Rule, data: Any, as_of: _dt.date) -> list[RuleResult]:
             results.append((Outcome.UNKNOWN, scope_ptr, f"unknown: {scope_ptr} is not a list, "
                             "so compliance cannot be shown"))
             continue
-        results.append(evaluate_node(rule, node, scope_ptr))
+        results.append(evaluate_node(rule, node, scope_ptr, as_of, data))
     if not results:  # an empty list: nothing the rule governs exists, vacuously compliant
         first_star = scope_segments.index(WILDCARD) if WILDCARD in scope_segments else None
         results.append((Outcome.PASS, join(scope_segments[:first_star]), "no items"))
     return results
 
 
-def evaluate_node(rule: Rule, node: Any, scope_ptr: str) -> RuleResult:
-    for segs, validator in rule.when_validators:
+def _conditions(conditions: Conditions, node: Any, scope_ptr: str) -> RuleResult | None:
+    """None when every condition holds; else unknown (a value it needs is missing) or not
+    applicable (a condition is false)."""
+    for segs, validator in conditions:
         value = resolve(node, list(segs))
         where = scope_ptr + join(segs)
         if value is MISSING:
@@ -150,6 +156,26 @@ def evaluate_node(rule: Rule, node: Any, scope_ptr: str) -> RuleResult:
                     "shown whether this rule applies")
         if not validator.is_valid(value):
             return (Outcome.NOT_APPLICABLE, where, "condition does not hold")
+    return None
+
+
+def evaluate_node(rule: Rule, node: Any, scope_ptr: str, as_of: _dt.date,
+                  doc: Any = None) -> RuleResult:
+    """The rule's outcome on one scope item (``doc``, the whole export, is read by checks
+    that compare with another of its values)."""
+    stop = _conditions(rule.when_validators, node, scope_ptr)
+    if stop is not None:
+        return stop
+    case = None
+    for candidate in rule.cases:  # the first case whose conditions hold
+        stop = _conditions(candidate.when_validators, node, scope_ptr)
+        if stop is None:
+            case = candidate
+            break
+        if stop[0] is Outcome.UNKNOWN:
+            return stop
+    if case is None:
+        return stop or (Outcome.NOT_APPLICABLE, scope_ptr, "no case applies")
     target = scope_ptr + join(rule.target_segments)
     value = resolve(node, list(rule.target_segments))
     if value is MISSING:
@@ -157,12 +183,19 @@ def evaluate_node(rule: Rule, node: Any, scope_ptr: str) -> RuleResult:
             return (Outcome.FAIL, target, _message(rule, "nothing", node, scope_ptr))
         return (Outcome.UNKNOWN, target, f"unknown: {target} is missing, so compliance cannot "
                 "be shown")
-    assert rule.check_validator is not None
-    issues = rule.check_validator.errors(value, target)
+    limit = None
+    validator = case.static
+    if validator is None:
+        try:
+            validator, limit = dynamic.validator(case.check, as_of, doc)
+        except dynamic.Unresolved as exc:
+            return (Outcome.UNKNOWN, target, f"unknown: {exc.pointer} is {exc.why}, so "
+                    f"compliance of {target} cannot be shown")
+    issues = validator.errors(value, target)
     if not issues:
         return (Outcome.PASS, target, "")
     detail = _detail(issues, target) if isinstance(value, (dict, list)) else ""
-    return (Outcome.FAIL, target, _message(rule, value, node, scope_ptr) + detail)
+    return (Outcome.FAIL, target, _message(rule, value, node, scope_ptr, limit) + detail)
 
 
 class Checker:

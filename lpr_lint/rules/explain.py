@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from lpr_lint.errors import LprLintError
-from lpr_lint.report.markdown import md_escape
+from lpr_lint.report.markdown import md_code, md_escape
 from lpr_lint.rules.baseline import Baseline, Rule
 from lpr_lint.rules.engine import FORMAT_RULES, FormatRule
 
@@ -45,7 +45,38 @@ def _rule_data(rule: Rule) -> dict[str, Any]:
         "rationale": rule.rationale, "remediation": rule.remediation,
         "pointer": rule.pointer, "scope": rule.scope, "when": dict(rule.when),
         "check": rule.check, "missing": rule.missing, "drift": dict(rule.drift),
+        "cases": None if rule.check is not None else [
+            {"when": dict(c.when), "check": c.check} for c in rule.cases],
+        "parameters": list(rule.parameters), "compares_with": list(rule.data_refs),
+        "in_composed_schema": not (rule.data_refs or rule.extended),
     }
+
+
+def _checks(rule: Rule) -> list[str]:
+    """What the rule's value must match, case by case."""
+    if rule.check is not None:
+        return [f"{rule.pointer} must match: {json.dumps(rule.check, ensure_ascii=False)}"]
+    out = [f"{rule.pointer} must match the first case whose condition holds:"]
+    for c in rule.cases:
+        cond = ", ".join(f"{p or '(the item)'} matches {json.dumps(f, ensure_ascii=False)}"
+                         for p, f in c.when)
+        out.append(f"  when {cond}: {json.dumps(c.check, ensure_ascii=False)}")
+    return out
+
+
+def _notes(baseline: Baseline, rule: Rule) -> list[str]:
+    """Parameters, dates relative to --as-of, values compared with, schema exceptions."""
+    out = [f"parameter {name} = {json.dumps(baseline.parameters[name].value)}: "
+           f"{baseline.parameters[name].description}" for name in rule.parameters]
+    if rule.dated:
+        out.append("notBefore/notAfter {days: N}: a date no earlier (later) than the date "
+                   "judged (--as-of) minus (plus) N days; {date: D}: a fixed date")
+    if rule.data_refs:
+        out.append(f"compared with the export's own {', '.join(rule.data_refs)} ($data)")
+    if rule.data_refs or rule.extended:
+        out.append("not in the composed schema (lpr-lint schema): JSON Schema cannot say it, "
+                   "so check alone enforces it")
+    return out
 
 
 def rules_json(baseline: Baseline) -> str:
@@ -89,7 +120,8 @@ def explain_rule(baseline: Baseline, rule_id: str) -> str:
         lines.append(f"  applies when (relative to {rule.scope or 'the document'}):")
         lines += [f"    {p or '(the item itself)'}: {json.dumps(s, ensure_ascii=False)}"
                   for p, s in rule.when]
-    lines.append(f"  {rule.pointer} must match: {json.dumps(rule.check, ensure_ascii=False)}")
+    lines += [f"  {line}" for line in _checks(rule)]
+    lines += [f"  {note}" for note in _notes(baseline, rule)]
     lines.append("  if it is missing: " + ("the rule fails" if rule.missing == "fail" else
                                            "unknown, which fails unless --allow-unknown"))
     drift = dict(rule.drift)
@@ -124,8 +156,11 @@ def rules_markdown(baseline: Baseline) -> str:
                   f"- Governs: `{r.pointer}`" + (" (when " + ", ".join(
                       f"`{p or '(the item)'}` matches `{json.dumps(s, ensure_ascii=False)}`"
                       for p, s in r.when) + ")" if r.when else ""),
-                  f"- Check: `{json.dumps(r.check, ensure_ascii=False)}`; if missing: "
-                  + ("fails" if r.missing == "fail" else "unknown (fails closed)"),
+                  *(f"- Check: {md_code(line.strip(), table=False)}" if i == 0 else
+                    f"  - {md_code(line.strip(), table=False)}"
+                    for i, line in enumerate(_checks(r))),
+                  f"- If missing: {'fails' if r.missing == 'fail' else 'unknown (fails closed)'}",
+                  *(f"- {md_escape(note)}" for note in _notes(baseline, r)),
                   "", f"Why: {md_escape(r.rationale)}", "", f"Fix: {md_escape(r.remediation)}", "",
                   "Sources:"]
         for c in r.citations:

@@ -50,6 +50,8 @@ class Issue:
 
 _NO_ISSUES: tuple[Issue, ...] = ()
 Check = Callable[[Any, str], "tuple[Issue, ...] | list[Issue]"]
+Extension = Callable[[Any, Callable[[Any], Check]], Check]
+"""Builds the check of a keyword beyond JSON Schema from its value and a subschema compiler."""
 
 # --- compiler ---------------------------------------------------------------------------
 
@@ -57,9 +59,11 @@ Check = Callable[[Any, str], "tuple[Issue, ...] | list[Issue]"]
 class _Compiler:
     """Turns a schema into nested closures; ``$ref`` targets are compiled once and shared."""
 
-    def __init__(self, root: Mapping[str, Any]) -> None:
+    def __init__(self, root: Mapping[str, Any],
+                 extensions: Mapping[str, Extension] | None = None) -> None:
         self.root = root
         self.refs: dict[str, list[Check]] = {}
+        self.extensions = extensions or {}
 
     def ref(self, target: str) -> Check:
         if not (target == "#" or target.startswith("#/")):
@@ -86,7 +90,7 @@ class _Compiler:
         for key in schema:
             if key not in SUPPORTED_KEYWORDS and key not in ANNOTATION_KEYWORDS and not (
                 isinstance(key, str) and key.startswith("x-")
-            ):
+            ) and key not in self.extensions:
                 raise SchemaError(f"unsupported JSON Schema keyword {key!r}")
         checks: list[Check] = []
         s = schema
@@ -136,6 +140,8 @@ class _Compiler:
                                     self.compile(s["else"]) if "else" in s else None))
         if "$defs" in s and not isinstance(s["$defs"], Mapping):
             raise SchemaError("$defs must be an object")
+        checks.extend(build(s[key], self.compile) for key, build in self.extensions.items()
+                      if key in s)
         return _all(checks)
 
 
@@ -385,10 +391,11 @@ class Validator:
 
     __slots__ = ("_check", "schema")
 
-    def __init__(self, schema: Any, root: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, schema: Any, root: Mapping[str, Any] | None = None,
+                 extensions: Mapping[str, Extension] | None = None) -> None:
         self.schema = schema
         base = root if root is not None else (schema if isinstance(schema, Mapping) else {})
-        self._check = _Compiler(base).compile(schema)
+        self._check = _Compiler(base, extensions).compile(schema)
 
     def errors(self, instance: Any, pointer: str = "") -> list[Issue]:
         """Every issue found, each at the pointer it concerns."""
