@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 MISSING: Any = object()
@@ -42,7 +42,7 @@ def child(pointer: str, segment: str | int) -> str:
     return f"{pointer}/{escape(str(segment))}"
 
 
-def resolve(document: Any, segments: list[str]) -> Any:
+def resolve(document: Any, segments: Sequence[str]) -> Any:
     """The value at ``segments`` or :data:`MISSING` (wrong container types count as missing)."""
     node = document
     for seg in segments:
@@ -74,7 +74,7 @@ def expand(document: Any, segments: list[str], prefix: str = "") -> Iterator[tup
                 return
             rest = segments[i + 1:]
             for n, item in enumerate(node):
-                yield from expand(item, rest, child(prefix, n))
+                yield from expand(item, rest, f"{prefix}/{n}")
             return
         if isinstance(node, dict) and seg in node:
             node = node[seg]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import random
+import re
 from typing import Any
 
 import jsonschema
@@ -167,3 +168,10 @@ def test_json_equality(a: Any, b: Any, equal: bool) -> None:
 def test_messages_are_plain(schema: Any, value: Any, message: str) -> None:
     errors = Validator(schema).errors(value)
     assert errors and message in errors[0].message
+
+
+def test_readme_names_every_rule_the_composed_schema_leaves_out(ct_baseline: Any) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    exceptions = readme[readme.index("**Exceptions**"):].split("\n\n", 1)[0]
+    named = set(re.findall(r"CT-[A-Z]+-\d{3}", exceptions))
+    assert named == {r.id for r in excluded(ct_baseline)}

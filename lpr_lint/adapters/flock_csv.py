@@ -40,7 +40,7 @@ def _rows(text: str, path: str) -> tuple[list[str], list[dict[str, str]]]:
 
 def _starts_with(text: str, header: tuple[str, ...]) -> bool:
     first = text[:4096].lstrip("\ufeff").split("\n", 1)[0]  # a header is short
-    cells = [c.strip().strip('"').lower() for c in first.split(",")]
+    cells = [c.strip().strip('"').lower() for c in first.split(",", len(header))]
     return tuple(cells[: len(header)]) == header
 
 

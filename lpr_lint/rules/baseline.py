@@ -9,6 +9,7 @@ contain their pointer, message placeholders, and fragments that compile.
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -54,6 +55,10 @@ class Case:
     when_validators: Conditions = field(repr=False, compare=False, default=())
     static: Validator | None = field(repr=False, compare=False, default=None)
     """The compiled check; None when it depends on the date judged or on other values."""
+    key: str = field(repr=False, compare=False, default="")
+    """A dynamic check's identity (its JSON), for the compiled-validator cache."""
+    refs: tuple[str, ...] = field(repr=False, compare=False, default=())
+    """A dynamic check's ``$data`` pointers."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +83,8 @@ class Rule:
     scope_segments: tuple[str, ...] = field(repr=False, compare=False, default=())
     target_segments: tuple[str, ...] = field(repr=False, compare=False, default=())
     """Pointer segments below the scope."""
+    target_suffix: str = field(repr=False, compare=False, default="")
+    """The same, as a pointer to append to the scope item's."""
     when_validators: Conditions = field(repr=False, compare=False, default=())
     check_validator: Validator | None = field(repr=False, compare=False, default=None)
     """The compiled check of a rule with one static check (None otherwise)."""
@@ -223,7 +230,9 @@ def _case(raw_when: Mapping[str, Any], check: Any) -> Case:
         Validator(concretise(check, _dt.date(2000, 1, 1), PROBE)[0], extensions=RULE_KEYWORDS)
     return Case(when, check,
                 tuple((tuple(split(k)), Validator(v, extensions=RULE_KEYWORDS)) for k, v in when),
-                None if dynamic else Validator(check, extensions=RULE_KEYWORDS))
+                None if dynamic else Validator(check, extensions=RULE_KEYWORDS),
+                json.dumps(check, sort_keys=True) if dynamic else "",
+                tuple(data_pointers(check)))
 
 
 def _build_rule(path: str, raw: Mapping[str, Any], sources: Mapping[str, Mapping[str, Any]],
@@ -265,6 +274,7 @@ def _build_rule(path: str, raw: Mapping[str, Any], sources: Mapping[str, Mapping
         check=cases[0].check if "check" in raw else None,
         missing=raw.get("missing", "unknown"), message=message, drift=raw["drift"],
         scope_segments=tuple(s_segs), target_segments=tuple(p_segs[len(s_segs):]),
+        target_suffix=join(p_segs[len(s_segs):]),
         when_validators=rule_case.when_validators,
         check_validator=cases[0].static if "check" in raw else None, cases=cases,
         parameters=tuple(sorted(used)), data_refs=tuple(data_pointers(checks)),

@@ -154,7 +154,24 @@ def _compiled(key: str) -> Validator:
     return Validator(json.loads(key), extensions=RULE_KEYWORDS)
 
 
-def validator(fragment: Any, as_of: _dt.date, doc: Any = None) -> tuple[Validator, _dt.date | None]:
-    """The compiled validator of a dynamic check for this as-of date and export (cached)."""
+_READY: dict[tuple[str, _dt.date, str], tuple[Validator, _dt.date | None]] = {}
+_READY_MAX = 4096
+
+
+def validator(fragment: Any, as_of: _dt.date, doc: Any = None, key: str = "",
+              refs: tuple[str, ...] = ()) -> tuple[Validator, _dt.date | None]:
+    """The compiled validator of a dynamic check for this as-of date and export, and its first
+    date bound. ``key`` names the fragment (its JSON) and ``refs`` its ``$data`` pointers: with
+    them, the work is done once per date and per set of referenced values."""
+    if key:
+        values = json.dumps([_resolve(r, doc) for r in refs], sort_keys=True) if refs else ""
+        ready = _READY.get((key, as_of, values))
+        if ready is not None:
+            return ready
     concrete, limit = concretise(fragment, as_of, doc)
-    return _compiled(json.dumps(concrete, sort_keys=True)), limit
+    made = _compiled(json.dumps(concrete, sort_keys=True)), limit
+    if key:
+        if len(_READY) >= _READY_MAX:
+            _READY.clear()
+        _READY[(key, as_of, values)] = made
+    return made

@@ -149,8 +149,11 @@ def _conditions(conditions: Conditions, node: Any, scope_ptr: str) -> RuleResult
     """None when every condition holds; else unknown (a value it needs is missing) or not
     applicable (a condition is false)."""
     for segs, validator in conditions:
-        value = resolve(node, list(segs))
-        where = scope_ptr + join(segs)
+        if not segs:
+            value, where = node, scope_ptr
+        else:
+            value = resolve(node, segs)
+            where = scope_ptr + join(segs)
         if value is MISSING:
             return (Outcome.UNKNOWN, where, f"unknown: {where} is missing, so it cannot be "
                     "shown whether this rule applies")
@@ -176,8 +179,8 @@ def evaluate_node(rule: Rule, node: Any, scope_ptr: str, as_of: _dt.date,
             return stop
     if case is None:
         return stop or (Outcome.NOT_APPLICABLE, scope_ptr, "no case applies")
-    target = scope_ptr + join(rule.target_segments)
-    value = resolve(node, list(rule.target_segments))
+    target = scope_ptr + rule.target_suffix
+    value = resolve(node, rule.target_segments)
     if value is MISSING:
         if rule.missing == "fail":
             return (Outcome.FAIL, target, _message(rule, "nothing", node, scope_ptr))
@@ -187,7 +190,7 @@ def evaluate_node(rule: Rule, node: Any, scope_ptr: str, as_of: _dt.date,
     validator = case.static
     if validator is None:
         try:
-            validator, limit = dynamic.validator(case.check, as_of, doc)
+            validator, limit = dynamic.validator(case.check, as_of, doc, case.key, case.refs)
         except dynamic.Unresolved as exc:
             return (Outcome.UNKNOWN, target, f"unknown: {exc.pointer} is {exc.why}, so "
                     f"compliance of {target} cannot be shown")

@@ -18,11 +18,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from lpr_lint.errors import SchemaError
 from lpr_lint.jsondata import TYPE_WORDS, describe, is_date, is_type, json_equal, render
-from lpr_lint.pointer import child, split
+from lpr_lint.pointer import child, escape, split
 
 SUPPORTED_KEYWORDS = frozenset(
     {
@@ -180,20 +181,31 @@ def _type_check(spec: str | list[str]) -> Check:
 
 def _enum_check(values: list[Any]) -> Check:
     shown = ", ".join(render(v) for v in values)
+    strings = frozenset(v for v in values if type(v) is str)  # the usual case, by hashing
+    others = [v for v in values if type(v) is not str]
 
     def run(x: Any, p: str) -> list[Issue] | tuple[Issue, ...]:
-        if any(json_equal(x, v) for v in values):
+        if x in strings if type(x) is str else any(json_equal(x, v) for v in others):
             return _NO_ISSUES
-        return [Issue(p, "enum", f"expected one of {shown}; found {render(x)}")]
+        found = _render_text(x) if type(x) is str else render(x)
+        return [Issue(p, "enum", f"expected one of {shown}; found {found}")]
 
     return run
 
 
+_render_text = lru_cache(maxsize=4096)(render)
+"""``render`` of a string, remembered (an enum inside ``not`` fails on most values it sees)."""
+
+
 def _const_check(value: Any) -> Check:
+    wanted = render(value)
+    text = type(value) is str
+
     def run(x: Any, p: str) -> list[Issue] | tuple[Issue, ...]:
-        if json_equal(x, value):
+        if (x == value and type(x) is str) if text else json_equal(x, value):
             return _NO_ISSUES
-        return [Issue(p, "const", f"expected {render(value)}, found {render(x)}")]
+        found = _render_text(x) if type(x) is str else render(x)
+        return [Issue(p, "const", f"expected {wanted}, found {found}")]
 
     return run
 
@@ -271,14 +283,16 @@ def _required_check(names: tuple[str, ...]) -> Check:
 
 
 def _properties_check(props: dict[str, Check], extra: Check | None, closed: bool) -> Check:
+    known = {k: (c, "/" + escape(k)) for k, c in props.items()}  # escaped once, not per call
+
     def run(x: Any, p: str) -> list[Issue] | tuple[Issue, ...]:
         if not isinstance(x, dict):
             return _NO_ISSUES
         out: list[Issue] = []
         for key, value in x.items():
-            sub = props.get(key)
-            if sub is not None:
-                found = sub(value, child(p, key))
+            entry = known.get(key)
+            if entry is not None:
+                found = entry[0](value, p + entry[1])
             elif closed:
                 found = [Issue(child(p, key), "additionalProperties", f"unknown key {key!r}")]
             elif extra is not None:
@@ -298,7 +312,7 @@ def _items_check(sub: Check) -> Check:
             return _NO_ISSUES
         out: list[Issue] = []
         for i, item in enumerate(x):
-            found = sub(item, child(p, i))
+            found = sub(item, f"{p}/{i}")
             if found:
                 out.extend(found)
         return out or _NO_ISSUES
