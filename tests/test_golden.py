@@ -43,6 +43,18 @@ CASES = {
         "drift", "tests/data/flock/portal/pinecrest-ca-pd/2026-04-10.json", "--against",
         "tests/data/flock/portal/pinecrest-ca-pd/2026-04-03.json", "--as-of", "2027-02-01",
         "--format", "markdown"],
+    "access-compliant.txt": ["access", "examples/compliant/lakeside-ct-pd.yaml", "--as-of",
+                             "2027-02-01"],
+    "access-compliant.md": ["access", "examples/compliant/lakeside-ct-pd.yaml", "--as-of",
+                            "2027-02-01", "--format", "markdown"],
+    "access-compliant.json": ["access", "examples/compliant/lakeside-ct-pd.yaml", "--as-of",
+                              "2027-02-01", "--format", "json"],
+    "access-weak-access.txt": ["access", "examples/noncompliant/weak-access-and-contract.yaml",
+                               "--as-of", "2027-02-01"],
+    "access-weak-access.md": ["access", "examples/noncompliant/weak-access-and-contract.yaml",
+                              "--as-of", "2027-02-01", "--format", "markdown"],
+    "access-weak-access.json": ["access", "examples/noncompliant/weak-access-and-contract.yaml",
+                                "--as-of", "2027-02-01", "--format", "json"],
 }
 
 

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from lpr_lint import TOOL_NAME, __version__
+from lpr_lint.cli.access import access
 from lpr_lint.cli.audit import audit
 from lpr_lint.cli.certify import certify, verify_cert
 from lpr_lint.cli.check import check, convert, explain, rules, schema
@@ -55,6 +56,7 @@ app.command()(init)
 app.command()(certify)
 app.command("verify-cert")(verify_cert)
 app.command()(audit)
+app.command()(access)
 
 
 def main(argv: list[str] | None = None) -> Any:

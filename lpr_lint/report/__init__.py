@@ -39,6 +39,13 @@ HISTORY_REPORTERS: dict[str, str] = {
 }
 """``history`` reports (classes taking a :class:`~lpr_lint.history.records.Timeline`)."""
 
+ACCESS_REPORTERS: dict[str, str] = {
+    "text": "lpr_lint.report.access:TextAccessReporter",
+    "markdown": "lpr_lint.report.access:MarkdownAccessReporter",
+    "json": "lpr_lint.report.access:JsonAccessReporter",
+}
+"""``access`` reports (classes taking a :class:`~lpr_lint.access.records.AccessReport`)."""
+
 CERTIFICATE_RENDERERS: dict[str, str] = {
     "markdown": "lpr_lint.report.certificate:certificate_markdown",
     "html": "lpr_lint.report.certificate:certificate_html",
@@ -59,5 +66,5 @@ def reporter(name: str) -> Reporter:
     return made
 
 
-__all__ = ["CERTIFICATE_RENDERERS", "DRIFT_REPORTERS", "HISTORY_REPORTERS", "REPORTERS",
-           "Reporter", "load", "reporter"]
+__all__ = ["ACCESS_REPORTERS", "CERTIFICATE_RENDERERS", "DRIFT_REPORTERS", "HISTORY_REPORTERS",
+           "REPORTERS", "Reporter", "load", "reporter"]
