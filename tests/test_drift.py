@@ -125,8 +125,9 @@ def test_an_edited_partner_is_one_change_not_a_removal_and_an_addition(ct_baseli
      [("changed", "/agency/name", "neutral", "ungoverned")]),
     (lambda d: d["access"]["roles"][2].update(users=9),
      [("changed", "/access/roles/2/users", "loosening", "compliant→violating")]),
-    (lambda d: d["access"]["roles"][0].update(users=500),  # Patrol: the rule does not apply
-     [("changed", "/access/roles/0/users", "neutral", "compliant→compliant")]),
+    # Patrol: CT-ACC-003 does not apply, but more people holding a role loosens (field table)
+    (lambda d: d["access"]["roles"][0].update(users=500),
+     [("changed", "/access/roles/0/users", "loosening", "compliant→compliant")]),
     (lambda d: d["sharing"]["partners"][4].update(direction="both"),  # Texas, now outbound
      [("changed", "/sharing/partners/4/direction", "loosening", "compliant→violating")]),
     (lambda d: d["sharing"]["partners"][3].update(warrant_only=False),
@@ -151,6 +152,38 @@ def test_an_edited_partner_is_one_change_not_a_removal_and_an_addition(ct_baseli
      [("removed", "/access/roles", "loosening", "compliant→violating")]),
     (lambda d: d.pop("contract"),  # a section dropped from the export: unknown fails closed
      [("removed", "/contract", "loosening", "compliant→violating")]),
+    (lambda d: d.pop("access"),
+     [("removed", "/access", "loosening", "compliant→violating")]),
+    # no rule governs these: the field table gives the direction
+    (lambda d: d["sharing"]["partners"][1].update(direction="both"),  # outbound → both
+     [("changed", "/sharing/partners/1/direction", "loosening", "compliant→compliant")]),
+    (lambda d: d["sharing"]["partners"][0].update(direction="outbound"),  # both → outbound
+     [("changed", "/sharing/partners/0/direction", "tightening", "compliant→compliant")]),
+    (lambda d: d["access"].update(sso=False),
+     [("changed", "/access/sso", "loosening", "ungoverned")]),
+    (lambda d: d["access"].pop("sso"),  # a value taken out is no longer known
+     [("removed", "/access/sso", "loosening", "ungoverned")]),
+    (lambda d: d["sharing"].update(statewide_network=False),
+     [("changed", "/sharing/statewide_network", "tightening", "ungoverned")]),
+    (lambda d: d.pop("platform"),  # descriptive only
+     [("removed", "/platform", "neutral", "ungoverned")]),
+    # a rule's check that still passes cannot tell: a later expiry keeps the share open longer
+    (lambda d: d["sharing"]["partners"][2].update(expires="2028-10-01"),
+     [("changed", "/sharing/partners/2/expires", "loosening", "compliant→compliant")]),
+    (lambda d: d["audit"]["keyword_review"].update(last_completed="2026-12-15"),
+     [("changed", "/audit/keyword_review/last_completed", "tightening",
+       "compliant→compliant")]),
+    # anything inside an inbound partner is neutral (it receives none of our data)
+    (lambda d: d["sharing"]["partners"][4].update(permissions=["search", "analytics"]),
+     [("changed", "/sharing/partners/4/permissions", "neutral", "compliant→compliant")]),
+    # a value check reports as outside the format loosens, though no rule fails
+    (lambda d: d["access"].update(shared_accounts=-1),
+     [("changed", "/access/shared_accounts", "loosening", "compliant→compliant")]),
+    (lambda d: d["sharing"]["partners"][4].update(direction="Outbound"),  # no rule applies
+     [("changed", "/sharing/partners/4/direction", "loosening", "compliant→compliant")]),
+    # a rule that compares with the value governs it ($data): the approver role must be small
+    (lambda d: d["exports"].update(approver_role="Detective"),
+     [("changed", "/exports/approver_role", "loosening", "compliant→violating")]),
 ])
 def test_direction_and_compliance(ct_baseline: Any, change: Any,
                                   expected: list[tuple[str, str, str, str]]) -> None:

@@ -2,23 +2,39 @@
 
 1. Volatile values (the baseline's ``drift.ignore`` plus any the caller adds) are dropped.
 2. :mod:`lpr_lint.history.diff` finds the differences, matching list items by identity.
-3. Each change gets the rules that govern it, its direction (loosening / tightening / neutral,
-   from the rules' drift hints) and compliance before → after, by evaluating those rules on
-   the item concerned in each document.
+3. Each change gets the rules that govern it (its value, their conditions, the values they
+   compare with), compliance before → after, by evaluating those rules on the item concerned
+   in each document, and its direction (loosening / tightening / neutral):
+
+   a. compliance first: a change after which a governing rule fails or cannot be shown where
+      it did not before (a failing or unknown result ``check`` did not report) loosens, and so
+      does one that leaves a value outside export format v1;
+   b. else a whole list item added or removed: the collection's direction (an item matching
+      its ``neutral_when``, an inbound partner, is neutral, and so is any change inside one);
+   c. else the drift hints of the rules that govern exactly that value;
+   d. else the field table (:mod:`lpr_lint.history.directions`), which gives every leaf of the
+      export format a direction: a value taken out loosens, only descriptive values are
+      neutral.
+
+   A change that ends a violation and is otherwise neutral tightens. A section or list gone
+   unknown whose rules were already failing, none passing (a portal page that did not load;
+   the report carries the adapter's warning), is neutral.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import json
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
 from lpr_lint.history.diff import RawDifference, raw_differences, without
+from lpr_lint.history.directions import combine, field_table, format_direction
 from lpr_lint.history.records import Change, ChangeKind, Compliance, Direction
 from lpr_lint.jsondata import is_type
 from lpr_lint.model import Outcome
-from lpr_lint.pointer import MISSING, child, join, overlaps, resolve, split
+from lpr_lint.pointer import MISSING, WILDCARD, child, join, overlaps, resolve, split
 from lpr_lint.rules.baseline import Baseline, Rule
 from lpr_lint.rules.engine import evaluate_node, evaluate_rule
 
@@ -43,35 +59,58 @@ def _fields(schema: Any) -> set[str]:
 
 
 def _watched(rule: Rule) -> list[str]:
-    """Pointers whose change can change the rule's outcome: its value and its conditions."""
+    """Pointers whose change can change the rule's outcome: its value, its conditions and
+    those of its cases, and the values it compares with (``$data``)."""
     out = [rule.pointer]
-    for rel, schema in rule.when:
+    for rel, schema in (*rule.when, *(c for case in rule.cases for c in case.when)):
         names = _fields(schema) if rel == "" else set()
         out += [child(rule.scope, n) for n in sorted(names)] or [rule.scope + rel]
-    return out
+    return list(dict.fromkeys([*out, *rule.data_refs]))
 
 
 _BAD = (Outcome.FAIL, Outcome.UNKNOWN)
+Judged = tuple[Outcome, Counter[tuple[Outcome, str]]]
+"""A rule's outcome where a change is, and its failing or unknown results there (by outcome
+and pointer, list indices inside the rule's scope replaced by ``*``)."""
 
 
-def _outcome(rule: Rule, doc: Any, pointer: str | None, as_of: _dt.date) -> Outcome:
-    """The rule's outcome on the item the pointer is in (worst over the document for rules
-    that are not about list items). An absent item gives ``not_applicable``."""
-    if pointer is None or as_of < rule.effective:
-        return Outcome.NOT_APPLICABLE
-    scope = list(rule.scope_segments)
-    segs = split(pointer)
-    if scope and len(segs) >= len(scope):
-        concrete = segs[: len(scope)]
+def _within(segs: list[str], scope: tuple[str, ...]) -> bool:
+    return len(segs) >= len(scope) and all(s in (WILDCARD, x) for s, x in zip(scope, segs,
+                                                                                 strict=False))
+
+
+def _judge(rule: Rule, doc: Any, pointer: str | None, where: str, as_of: _dt.date) -> Judged:
+    """The rule on the item the change at ``where`` is in, or over the whole document for a
+    rule that is not about that item. ``pointer`` is the change's pointer in ``doc``: None
+    where the item is absent, which gives ``not_applicable`` for rules about the item."""
+    if as_of < rule.effective:
+        return Outcome.NOT_APPLICABLE, Counter()
+    scope = rule.scope_segments
+    if scope and _within(split(where), scope):
+        if pointer is None:
+            return Outcome.NOT_APPLICABLE, Counter()
+        concrete = split(pointer)[: len(scope)]
         node = resolve(doc, concrete)
         if node is MISSING:
-            return Outcome.NOT_APPLICABLE
-        return evaluate_node(rule, node, join(concrete), as_of, doc)[0]
-    outcomes = {o for o, _, _ in evaluate_rule(rule, doc, as_of)}
+            return Outcome.NOT_APPLICABLE, Counter()
+        base = join(concrete)
+        outcome, at, _ = evaluate_node(rule, node, base, as_of, doc)
+        return outcome, Counter([(outcome, rule.scope + at[len(base):])] if outcome in _BAD
+                                else [])
+    results = evaluate_rule(rule, doc, as_of)
+    outcomes = {o for o, _, _ in results}
+    bad = Counter((o, _general(p, scope)) for o, p, _ in results if o in _BAD)
     for worst in (Outcome.FAIL, Outcome.UNKNOWN, Outcome.PASS):
         if worst in outcomes:
-            return worst
-    return Outcome.NOT_APPLICABLE
+            return worst, bad
+    return Outcome.NOT_APPLICABLE, bad
+
+
+def _general(pointer: str, scope: tuple[str, ...]) -> str:
+    """A result's pointer with the list indices of the rule's scope replaced by ``*``, so
+    reordered or re-indexed items give the same results."""
+    segs = split(pointer)
+    return join([*scope, *segs[len(scope):]]) if scope and _within(segs, scope) else pointer
 
 
 _HINT_DIRECTIONS = {"increase": 1, "decrease": -1}
@@ -111,9 +150,29 @@ def _hint_direction(rule: Rule, before: Any, after: Any) -> Direction:
     return NEUTRAL
 
 
-def _combine(directions: Iterable[Direction]) -> Direction:
-    found = set(directions)
-    return LOOSENING if LOOSENING in found else TIGHTENING if TIGHTENING in found else NEUTRAL
+def _inside_neutral_item(raw: RawDifference, old: Any, new: Any) -> bool:
+    """Is the change inside a list item that matches its collection's ``neutral_when`` (an
+    inbound partner) before and after the change?"""
+    coll, item = raw.collection, raw.item
+    if coll is None or coll.neutral_when is None or item is None or raw.whole_item:
+        return False
+    if item.before is None or item.after is None:
+        return False
+    segs = split(coll.pointer)
+    before = resolve(old, [*segs, str(item.before)])
+    after = resolve(new, [*segs, str(item.after)])
+    return coll.neutral_when.is_valid(before) and coll.neutral_when.is_valid(after)
+
+
+def _lost_while_failing(raw: RawDifference, pointer: str,
+                        outcomes: dict[str, tuple[Outcome, Outcome]],
+                        c_before: Compliance | None) -> bool:
+    """Is the change a whole section or collection gone unknown (a portal page that failed
+    to load) whose rules were already violating, none of them passing? It loses nothing that
+    was shown compliant, so it is neutral (the report carries the adapter's warning)."""
+    return (raw.after is MISSING and not raw.whole_item and c_before is Compliance.VIOLATING
+            and field_table().entry(pointer) is None
+            and all(b is not Outcome.PASS for b, _ in outcomes.values()))
 
 
 def classify(raw: RawDifference, old: Any, new: Any, watched: list[tuple[Rule, list[str]]],
@@ -125,8 +184,9 @@ def classify(raw: RawDifference, old: Any, new: Any, watched: list[tuple[Rule, l
     pointer = raw.after_ptr if raw.after_ptr is not None else raw.before_ptr
     assert pointer is not None
     rules = [r for r, ws in watched if any(overlaps(w, pointer) for w in ws)]
-    outcomes = {r.id: (_outcome(r, old, raw.before_ptr, as_of),
-                       _outcome(r, new, raw.after_ptr, as_of)) for r in rules}
+    judged = {r.id: (_judge(r, old, raw.before_ptr, pointer, as_of),
+                     _judge(r, new, raw.after_ptr, pointer, as_of)) for r in rules}
+    outcomes = {i: (b[0], a[0]) for i, (b, a) in judged.items()}
     failing_before = tuple(sorted(i for i, (b, _) in outcomes.items() if b in _BAD))
     failing_after = tuple(sorted(i for i, (_, a) in outcomes.items() if a in _BAD))
     c_before: Compliance | None = None
@@ -145,15 +205,24 @@ def classify(raw: RawDifference, old: Any, new: Any, watched: list[tuple[Rule, l
         neutral = coll.neutral_when is not None and coll.neutral_when.is_valid(item)
         direction = NEUTRAL if neutral else Direction(coll.added if raw.after is not MISSING
                                                        else coll.removed)
+    elif _inside_neutral_item(raw, old, new):
+        direction = NEUTRAL
     else:
         exact = [r for r in rules if len(split(r.pointer)) == len(split(pointer))
                  and overlaps(r.pointer, pointer)
                  and outcomes[r.id] != (Outcome.NOT_APPLICABLE, Outcome.NOT_APPLICABLE)]
-        direction = _combine(_hint_direction(r, raw.before, raw.after) for r in exact)
-    if c_after is Compliance.VIOLATING and c_before is not Compliance.VIOLATING:
-        direction = LOOSENING  # a new violation always loosens
-    elif (c_before is Compliance.VIOLATING and c_after is not Compliance.VIOLATING
-          and direction is NEUTRAL):
+        direction = combine([_hint_direction(r, raw.before, raw.after) for r in exact])
+        if direction is NEUTRAL:
+            direction = field_table().direction(pointer, raw.before, raw.after)
+    worse = any(a[1] - b[1] for b, a in judged.values())  # a result check did not report
+    fmt = format_direction(pointer, raw.before, raw.after)
+    if _lost_while_failing(raw, pointer, outcomes, c_before):
+        worse, direction = False, NEUTRAL
+    if worse or fmt is LOOSENING or (c_after is Compliance.VIOLATING
+                                     and c_before is not Compliance.VIOLATING):
+        direction = LOOSENING  # a new violation, unknown or format error always loosens
+    elif direction is NEUTRAL and (fmt is TIGHTENING or (
+            c_before is Compliance.VIOLATING and c_after is not Compliance.VIOLATING)):
         direction = TIGHTENING
     kind = (ChangeKind.ADDED if raw.before is MISSING else ChangeKind.REMOVED
             if raw.after is MISSING else ChangeKind.CHANGED)
