@@ -52,15 +52,16 @@ def test_portal_folder_timeline() -> None:
     [direction] = [c for c in first["changes"] if c["pointer"].endswith("/direction")]
     assert (direction["label"], direction["before"], direction["after"]) == (
         "Shasta County SO", "outbound", "both")
-    # the failed page load is one change of the whole section, with the adapter's warning
-    assert [(c["kind"], c["pointer"]) for c in failed_load["changes"]] == [
-        ("removed", "/sharing")]
+    # the failed page load is one change of the whole section, with the adapter's warning;
+    # sharing gone unknown loosens (check reports unknowns it did not before)
+    assert [(c["kind"], c["pointer"], c["direction"]) for c in failed_load["changes"]] == [
+        ("removed", "/sharing", "loosening")]
     assert "failed page load" in report["snapshots"][2]["notices"][0]
     # the week after is compared, for partners, with the last week whose page loaded
     assert after_gap["notes"] == ["/sharing is unknown in 2026-04-17; compared with 2026-04-10"]
     assert [(c["kind"], c["label"]) for c in after_gap["changes"]] == [
         ("added", "[Federal] US Border Patrol")]
-    assert report["summary"]["steps_loosening"] == 2
+    assert report["summary"]["steps_loosening"] == 3
 
 
 def test_text_and_markdown_show_every_snapshot_and_the_verdict() -> None:

@@ -17,8 +17,8 @@
       neutral.
 
    A change that ends a violation and is otherwise neutral tightens. A section or list gone
-   unknown whose rules were already failing, none passing (a portal page that did not load;
-   the report carries the adapter's warning), is neutral.
+   unknown (a portal page that did not load; the report carries the adapter's warning)
+   loosens like any value taken out: what it showed can no longer be shown.
 """
 
 from __future__ import annotations
@@ -164,17 +164,6 @@ def _inside_neutral_item(raw: RawDifference, old: Any, new: Any) -> bool:
     return coll.neutral_when.is_valid(before) and coll.neutral_when.is_valid(after)
 
 
-def _lost_while_failing(raw: RawDifference, pointer: str,
-                        outcomes: dict[str, tuple[Outcome, Outcome]],
-                        c_before: Compliance | None) -> bool:
-    """Is the change a whole section or collection gone unknown (a portal page that failed
-    to load) whose rules were already violating, none of them passing? It loses nothing that
-    was shown compliant, so it is neutral (the report carries the adapter's warning)."""
-    return (raw.after is MISSING and not raw.whole_item and c_before is Compliance.VIOLATING
-            and field_table().entry(pointer) is None
-            and all(b is not Outcome.PASS for b, _ in outcomes.values()))
-
-
 def classify(raw: RawDifference, old: Any, new: Any, watched: list[tuple[Rule, list[str]]],
              as_of: _dt.date) -> Change:
     """Give one difference its rules, direction and compliance before → after.
@@ -216,8 +205,6 @@ def classify(raw: RawDifference, old: Any, new: Any, watched: list[tuple[Rule, l
             direction = field_table().direction(pointer, raw.before, raw.after)
     worse = any(a[1] - b[1] for b, a in judged.values())  # a result check did not report
     fmt = format_direction(pointer, raw.before, raw.after)
-    if _lost_while_failing(raw, pointer, outcomes, c_before):
-        worse, direction = False, NEUTRAL
     if worse or fmt is LOOSENING or (c_after is Compliance.VIOLATING
                                      and c_before is not Compliance.VIOLATING):
         direction = LOOSENING  # a new violation, unknown or format error always loosens
