@@ -17,6 +17,7 @@ from typing import Any
 
 from lpr_lint.errors import LprLintError
 from lpr_lint.load import data as resources
+from lpr_lint.load.cache import ENV as CACHE_ENV
 from lpr_lint.load.files import Document, decode, read_bytes
 from lpr_lint.load.positions import Locator
 
@@ -32,6 +33,8 @@ DEFAULTS: dict[str, Any] = {
     "allow_unknown": False,
     "outputs": [],
 }
+NOT_SETTINGS = frozenset({CACHE_ENV})
+"""Environment variables of lpr-lint's that are not settings (the cache's folder)."""
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
 
 
@@ -150,11 +153,12 @@ def resolve(flags: Mapping[str, tuple[Any, str]] | None = None, directory: str =
         name = ENV_PREFIX + key.upper()
         if name in environ:
             env_values[key] = _from_env(key, environ[name])
-    unknown = sorted(k for k in environ if k.startswith(ENV_PREFIX)
+    unknown = sorted(k for k in environ if k.startswith(ENV_PREFIX) and k not in NOT_SETTINGS
                      and k[len(ENV_PREFIX):].lower() not in DEFAULTS)
     if unknown:
         raise ConfigError(f"{unknown[0]}: unknown setting (known: "
-                          f"{', '.join(ENV_PREFIX + k.upper() for k in sorted(DEFAULTS))})")
+                          f"{', '.join(ENV_PREFIX + k.upper() for k in sorted(DEFAULTS))}; "
+                          f"and {', '.join(sorted(NOT_SETTINGS))}, which is not a setting)")
     _check(env_values, "environment")
     out = {}
     for key, default in DEFAULTS.items():

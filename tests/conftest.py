@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,15 @@ EXAMPLES = ROOT / "examples"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 AS_OF = _dt.date(2027, 2, 1)
 """Tests judge as of a fixed date after every rule's effective date, so results never drift."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Tests keep lpr-lint's cache of checked data files (lpr_lint.load.cache) in a folder of
+    their own, removed afterwards, for this process and every process it starts."""
+    if "LPR_LINT_CACHE_DIR" not in os.environ:
+        folder = tempfile.mkdtemp(prefix="lpr-lint-test-cache-")
+        os.environ["LPR_LINT_CACHE_DIR"] = folder
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

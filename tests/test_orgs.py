@@ -9,7 +9,7 @@ import random
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -307,11 +307,9 @@ def test_the_schemas_refuse_re2_unsafe_patterns(pattern: str) -> None:
 
 @pytest.fixture
 def fresh_rules() -> Iterator[None]:
-    orgs._rules.cache_clear()
-    classify.cache_clear()
+    orgs.forget()
     yield
-    orgs._rules.cache_clear()
-    classify.cache_clear()
+    orgs.forget()
 
 
 def test_an_invalid_data_file_is_a_baseline_error(tmp_path: Path, fresh_rules: None,
@@ -335,6 +333,41 @@ def test_data_is_loaded_lazily_once() -> None:
             "assert 'lpr_lint.rules.validator' not in sys.modules\n"
             "o.classify('Houston TX PD'); o.classify('Texas DPS')\n"
             "assert o._rules.cache_info().misses == 1\n")
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def _wanted_sets() -> list[frozenset[str]]:
+    kinds = sorted(KINDS | {"unknown"})
+    return [frozenset({k}) for k in kinds] + [frozenset({"municipal", "state"}),
+                                              frozenset({"federal", "unknown"}),
+                                              frozenset(kinds)]
+
+
+def assert_kind_among_agrees(names: Iterable[Any]) -> int:
+    """``kind_among`` is ``classify(...).kind`` filtered by the wanted set, for every set."""
+    compared = 0
+    for name in names:
+        kind = classify(name).kind
+        for wanted in _wanted_sets():
+            assert orgs.kind_among(name, wanted) == (kind if kind in wanted else None), name
+            compared += 1
+    return compared
+
+
+def test_kind_among_agrees_with_classify_on_the_table() -> None:
+    odd = ["", "   ", "x" * 5000, None, "(Federal)", "[Inactive] [Federal] FBI"]
+    names = [t[0] for t in TABLE] + odd + [
+        "Brooklyn Park MN PD [Inactive]", "Iberia MO PD (deactivated)", "[DEACTIVATED] - demo"]
+    assert assert_kind_among_agrees(names) == len(names) * len(_wanted_sets())
+
+
+def test_kind_among_federal_reads_the_federal_patterns_alone() -> None:
+    code = ("import lpr_lint.rules.orgs as o\n"
+            "assert o.kind_among('Westport CT PD', frozenset({'federal'})) is None\n"
+            "assert o.kind_among('[Federal] HSI Boston', frozenset({'federal'})) == 'federal'\n"
+            "assert o._compiled_kind.cache_info().currsize == 1\n"
+            "assert o._states.cache_info().currsize == 0, 'the state list was read'\n"
+            "assert o._rules.cache_info().currsize == 0\n")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
 
 
@@ -433,6 +466,7 @@ def test_accuracy_on_real_names(shared_data: Path) -> None:
     assert not wrong, "\n".join(wrong)
     assert justified == len(JUSTIFIED)  # every override is still needed
     assert confident > 1500
+    assert assert_kind_among_agrees(sorted(names)) > 10_000
 
 
 def test_ambiguous_real_names_are_read_as_documented(shared_data: Path) -> None:

@@ -12,14 +12,16 @@ becomes the caller's own error class, worded ``file:line:col: invalid KIND: ...`
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lpr_lint.errors import BaselineError, InputError, LprLintError
-from lpr_lint.load.files import Document, load_document
+from lpr_lint.load.files import EXTENSIONS, Document, load_document, parse_bytes, read_bytes
 from lpr_lint.load.positions import Locator
 
 if TYPE_CHECKING:
@@ -121,25 +123,69 @@ def check_data(data: Any, schema: str, display: str, *, error: type[LprLintError
 def load_checked(path: str, schema: str, kind: str | None, *, error: type[LprLintError],
                  display: str | None = None, syntax: str | None = None,
                  describe: Describe | None = None, more: bool = False,
-                 read: Callable[[str, str], Document] | None = None) -> Document:
+                 read: Callable[[str, str], Document] | None = None,
+                 cached: bool = False) -> Document:
     """Load a file, check it against a shipped schema, and raise only ``error``.
 
     An unreadable or unparsable file is its :class:`InputError` message with ``error:``
     relabelled ``invalid KIND:`` (kept as is when ``kind`` is None); a schema problem is as
     :func:`check_data` words it, at the problem's line and column. ``read(path, display)``
     replaces :func:`~lpr_lint.load.files.load_document` (``display``, default ``path``, is
-    the name messages give; ``syntax`` is passed to the default reader).
+    the name messages give; ``syntax`` is passed to the default reader). ``cached``: a file
+    whose bytes were checked against this schema before is taken from
+    :mod:`lpr_lint.load.cache` (baselines and shipped data, read on every run).
     """
     shown = path if display is None else display
     try:
-        doc = read(path, shown) if read else load_document(path, shown, syntax=syntax)
+        if read is not None:
+            doc = read(path, shown)
+        elif cached:
+            return _load_cached(path, shown, schema, kind, syntax=syntax, error=error,
+                                describe=describe, more=more)
+        else:
+            doc = load_document(path, shown, syntax=syntax)
     except InputError as exc:
-        message = exc.one_line()
-        if kind is not None:
-            message = message.replace(": error: ", f": invalid {kind}: ", 1)
-        raise error(message) from None
+        raise _relabelled(exc, kind, error) from None
     check_data(doc.data, schema, doc.path, error=error, kind=kind, describe=describe,
                locate=doc.locate, more=more)
+    return doc
+
+
+def _relabelled(exc: InputError, kind: str | None, error: type[LprLintError]) -> LprLintError:
+    message = exc.one_line()
+    if kind is not None:
+        message = message.replace(": error: ", f": invalid {kind}: ", 1)
+    return error(message)
+
+
+@cache
+def _schema_bytes(name: str) -> bytes:
+    return data_file("schemas", name).read_bytes()
+
+
+def _load_cached(path: str, shown: str, schema: str, kind: str | None, *, syntax: str | None,
+                 error: type[LprLintError], describe: Describe | None,
+                 more: bool) -> Document:
+    from lpr_lint.load import cache as store
+
+    raw = read_bytes(path, shown)
+    syntax = syntax or EXTENSIONS.get(os.path.splitext(path)[1].lower())
+    key = store.entry_key(raw, schema, _schema_bytes(schema))
+    found, entry = store.read_entry(key)
+    if found and isinstance(entry, dict) and entry.get("syntax") in ("json", "yaml"):
+        parsed: list[Document] = []
+
+        def locate(pointer: str) -> tuple[int, int]:  # positions need the text: read it again
+            if not parsed:
+                parsed.append(parse_bytes(raw, shown, entry["syntax"]))
+            return parsed[0].locate(pointer)
+
+        return Document(path=shown, data=entry["data"], sha256=hashlib.sha256(raw).hexdigest(),
+                        syntax=entry["syntax"], locate=locate)
+    doc = parse_bytes(raw, shown, syntax)
+    check_data(doc.data, schema, doc.path, error=error, kind=kind, describe=describe,
+               locate=doc.locate, more=more)
+    store.write_entry(key, {"syntax": doc.syntax, "data": doc.data})
     return doc
 
 
@@ -147,4 +193,4 @@ def load_data_file(name: str, schema: str) -> tuple[str, Any]:
     """A data file shipped under ``baselines/`` (e.g. ``data/org-kinds.yaml``), parsed and
     checked against its schema. A broken one is a broken installation: BaselineError."""
     path = str(data_file("baselines", name))
-    return path, load_checked(path, schema, None, error=BaselineError).data
+    return path, load_checked(path, schema, None, error=BaselineError, cached=True).data

@@ -18,6 +18,7 @@ from typing import Any
 
 from lpr_lint.errors import BaselineError, SchemaError
 from lpr_lint.load import data as resources
+from lpr_lint.load.positions import Locator
 from lpr_lint.model import BaselineInfo, Citation, Severity
 from lpr_lint.pointer import WILDCARD, join, split
 from lpr_lint.rules.dynamic import (
@@ -154,7 +155,13 @@ class Baseline:
         return next((r for r in self.rules if r.id == wanted), None)
 
 
-def _fail(path: str, message: str, position: tuple[int, int] | None = None) -> BaselineError:
+_At = tuple[Locator, str]
+"""Where in a baseline: its locator and a pointer, turned into a position only for an error
+(a baseline taken from the cache is read again to find one)."""
+
+
+def _fail(path: str, message: str, at: _At | None = None) -> BaselineError:
+    position = at[0](at[1]) if at else None
     where = f"{path}:{position[0]}:{position[1]}" if position else path
     return BaselineError(f"{where}: invalid baseline: {message}")
 
@@ -175,14 +182,14 @@ def load_baseline(spec: str) -> Baseline:
     path, shown = resolve_spec(spec)
     doc = resources.load_checked(
         path, "baseline.schema.json", "baseline", error=BaselineError, more=True,
-        display=shown if spec not in BUILTIN_BASELINES else path)
+        display=shown if spec not in BUILTIN_BASELINES else path, cached=True)
     data = doc.data
     sources: Mapping[str, Mapping[str, Any]] = data["sources"]
     params = declare(data.get("parameters", {}))
     rules: list[Rule] = []
     seen: set[str] = set()
     for index, raw in enumerate(data["rules"]):
-        where = doc.locate(f"/rules/{index}")
+        where = (doc.locate, f"/rules/{index}")
         rules.append(_build_rule(doc.path, raw, sources, where, params))
         if rules[-1].id in seen:
             raise _fail(doc.path, f"rule id {rules[-1].id} is used twice", where)
@@ -191,12 +198,12 @@ def load_baseline(spec: str) -> Baseline:
         id=data["baseline"], version=data["version"], title=data["title"],
         jurisdiction=data["jurisdiction"], disclaimer=data.get("disclaimer", ""),
         sha256=doc.sha256, path=doc.path, rules=tuple(rules), sources=sources,
-        drift=_drift_config(doc.path, data.get("drift", {}), doc.locate("/drift")),
+        drift=_drift_config(doc.path, data.get("drift", {}), (doc.locate, "/drift")),
         parameters=params,
     )
 
 
-def _drift_config(path: str, raw: Mapping[str, Any], where: tuple[int, int]) -> DriftConfig:
+def _drift_config(path: str, raw: Mapping[str, Any], where: _At) -> DriftConfig:
     collections = []
     for c in raw.get("collections", []):
         try:
@@ -236,7 +243,7 @@ def _case(raw_when: Mapping[str, Any], check: Any) -> Case:
 
 
 def _build_rule(path: str, raw: Mapping[str, Any], sources: Mapping[str, Mapping[str, Any]],
-                where: tuple[int, int], params: Mapping[str, Parameter]) -> Rule:
+                where: _At, params: Mapping[str, Parameter]) -> Rule:
     rid = raw["id"]
     citations = []
     for sid in raw["citations"]:

@@ -22,8 +22,32 @@ from lpr_lint.rules.validator import Check, Extension, Issue
 _NONE: tuple[Issue, ...] = ()
 
 
+def _wanted_kinds(spec: Any) -> frozenset[str] | None:
+    """The kinds a ``{const: K}`` or ``{enum: [K, ...]}`` subschema accepts; None for any
+    other subschema."""
+    if isinstance(spec, dict) and len(spec) == 1:
+        values = [spec["const"]] if "const" in spec else spec.get("enum")
+        if isinstance(values, list) and values and all(isinstance(v, str) for v in values):
+            return frozenset(values)
+    return None
+
+
 def _org_kind(spec: Any, compile_: Callable[[Any], Check]) -> Check:
     sub = compile_(spec)
+    wanted = _wanted_kinds(spec)
+    if wanted is not None:  # the common shape: read only the kinds it takes to tell
+        expected = " or ".join(sorted(wanted))
+
+        def run_among(x: Any, p: str) -> list[Issue] | tuple[Issue, ...]:
+            if not isinstance(x, str):
+                return _NONE  # the type is the export schema's business
+            from lpr_lint.rules.orgs import kind_among
+
+            if kind_among(x, wanted) is not None:
+                return _NONE
+            return [Issue(p, "orgKind", f"{render(x)} does not read as {expected}")]
+
+        return run_among
 
     def run(x: Any, p: str) -> list[Issue] | tuple[Issue, ...]:
         if not isinstance(x, str):

@@ -85,46 +85,90 @@ def _load(name: str, schema: str) -> tuple[str, Any]:
     return resources.load_data_file(f"data/{name}", schema)
 
 
+@dataclass(frozen=True, slots=True)
+class _States:
+    path: str
+    data: Any
+    codes: tuple[str, ...]
+    names: Mapping[str, str]
+    """Spelled-out name → code."""
+
+
+@functools.cache
+def _states() -> _States:
+    """``us-states.yaml``, loaded and checked once per process (on first use)."""
+    path, data = _load("us-states.yaml", "us-states.schema.json")
+    entries = data["states"]
+    codes = tuple(e["code"] for e in entries)
+    if len(set(codes)) != len(codes) or len({e["name"] for e in entries}) != len(entries):
+        raise BaselineError(f"{path}: a state code or name is listed twice")
+    return _States(path, data, codes, {e["name"]: e["code"] for e in entries})
+
+
+@functools.cache
+def _kind_source() -> tuple[str, Any]:
+    """``org-kinds.yaml``, loaded and checked once per process (on first use)."""
+    path, data = _load("org-kinds.yaml", "org-kinds.schema.json")
+    kinds = [e["kind"] for e in data["kinds"]]
+    if len(set(kinds)) != len(kinds):
+        duplicate = next(k for k in kinds if kinds.count(k) > 1)
+        raise BaselineError(f"{path}: kind {duplicate} is listed twice")
+    return path, data
+
+
+def _by_length(states: _States) -> list[str]:
+    return sorted(states.names, key=len, reverse=True)  # "West Virginia" before "Virginia"
+
+
+@functools.cache
+def _kind_subs() -> Mapping[str, str]:
+    """What ``{STATE}`` (any state name) and ``{CODE}`` (any code) stand for in kind patterns."""
+    states = _states()
+    return {"{STATE}": "(?:" + "|".join(re.escape(n) for n in _by_length(states)) + ")",
+            "{CODE}": "(?:" + "|".join(states.codes) + ")"}
+
+
+@functools.cache
+def _compiled_kind(index: int) -> tuple[str, re.Pattern[str], re.Pattern[str] | None]:
+    """Kind ``index`` of ``org-kinds.yaml`` with its patterns and exclusions compiled, each
+    list as one alternation; the state list is read only when a pattern needs it."""
+    path, data = _kind_source()
+    entry = data["kinds"][index]
+    match = [e["pattern"] for e in entry["match"]]
+    exclude = [e["pattern"] for e in entry["exclude"]]
+    placeholders = any("{STATE}" in p or "{CODE}" in p for p in match + exclude)
+    subs = _kind_subs() if placeholders else None
+    return entry["kind"], union1(path, match, subs), union(path, exclude, subs)
+
+
+@functools.cache
+def _inactive() -> re.Pattern[str]:
+    path, data = _kind_source()
+    return union1(path, (e["pattern"] for e in data["inactive"]))
+
+
 @functools.cache
 def _rules() -> _Rules:
     """Both data files, loaded and compiled once per process (on first use)."""
-    states_path, states = _load("us-states.yaml", "us-states.schema.json")
-    kinds_path, kinds = _load("org-kinds.yaml", "org-kinds.schema.json")
-    entries = states["states"]
-    codes = [e["code"] for e in entries]
-    if len(set(codes)) != len(codes) or len({e["name"] for e in entries}) != len(entries):
-        raise BaselineError(f"{states_path}: a state code or name is listed twice")
-    names = {e["name"]: e["code"] for e in entries}
-    by_length = sorted(names, key=len, reverse=True)  # "West Virginia" before "Virginia"
-    name_group = "(" + "|".join(re.escape(n) for n in by_length) + ")"
-    name_any = "(?:" + "|".join(re.escape(n) for n in by_length) + ")"
-    code_any = "(?:" + "|".join(codes) + ")"
-    contexts = tuple(compile_pattern(states_path, e["pattern"], subs={"{STATE}": name_group})
-                     for e in states["name_contexts"])
-    seen: set[str] = set()
-    compiled_kinds = []
-    for entry in kinds["kinds"]:
-        if entry["kind"] in seen:
-            raise BaselineError(f"{kinds_path}: kind {entry['kind']} is listed twice")
-        seen.add(entry["kind"])
-        subs = {"{STATE}": name_any, "{CODE}": code_any}
-        match = union1(kinds_path, (e["pattern"] for e in entry["match"]), subs)
-        exclude = union(kinds_path, (e["pattern"] for e in entry["exclude"]), subs)
-        compiled_kinds.append((entry["kind"], match, exclude))
-    inactive = union1(kinds_path, (e["pattern"] for e in kinds["inactive"]))
+    states = _states()
+    _, kinds = _kind_source()
+    name_group = "(" + "|".join(re.escape(n) for n in _by_length(states)) + ")"
+    data = states.data
     return _Rules(
-        codes=frozenset(codes),
-        word_codes=frozenset(e["code"] for e in entries if e.get("word")),
-        names=names,
-        aliases=tuple((compile_pattern(states_path, e["pattern"]), e["state"])
-                      for e in states["aliases"]),
-        not_a_state=tuple((compile_pattern(states_path, e["pattern"], groups=1),
+        codes=frozenset(states.codes),
+        word_codes=frozenset(e["code"] for e in data["states"] if e.get("word")),
+        names=states.names,
+        aliases=tuple((compile_pattern(states.path, e["pattern"]), e["state"])
+                      for e in data["aliases"]),
+        not_a_state=tuple((compile_pattern(states.path, e["pattern"], groups=1),
                            bool(e.get("only_with_other_state")))
-                          for e in states["not_a_state"]),
-        name_exclusion=union(states_path, (e["pattern"] for e in states["name_exclusions"])),
-        name_contexts=contexts,
-        inactive=inactive,
-        kinds=tuple(compiled_kinds),
+                          for e in data["not_a_state"]),
+        name_exclusion=union(states.path, (e["pattern"] for e in data["name_exclusions"])),
+        name_contexts=tuple(compile_pattern(states.path, e["pattern"],
+                                            subs={"{STATE}": name_group})
+                            for e in data["name_contexts"]),
+        inactive=_inactive(),
+        kinds=tuple(_compiled_kind(i) for i in range(len(kinds["kinds"]))),
         export={e["kind"]: e["export"] for e in kinds["kinds"]},
     )
 
@@ -191,6 +235,44 @@ def _collapse(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def _normalised(name: object) -> str | None:
+    """The name with dashes, apostrophes and spaces made plain; None when it is no name."""
+    if not isinstance(name, str) or len(name) > MAX_NAME_LENGTH:
+        return None
+    return _collapse(_DASHES.sub("-", name.replace("\u2019", "'"))) or None
+
+
+def _cores(text: str) -> tuple[bool, str, str]:
+    """Whether the name carries an inactive tag; the name without it (where the state is
+    read); and that without parenthesised asides (where the kind is read)."""
+    inactive_tag = _inactive()
+    inactive = inactive_tag.search(text) is not None
+    core = _collapse(inactive_tag.sub(" ", text)) if inactive else text
+    return inactive, core, _collapse(_PARENTHESISED.sub(" ", core))
+
+
+@functools.lru_cache(maxsize=100_000)
+def kind_among(name: str, wanted: frozenset[str]) -> str | None:
+    """``classify(name).kind`` when it is one of ``wanted``, else None.
+
+    Reads only as many kinds' patterns as it takes to tell (kinds are tried in their order,
+    the first match wins), so a rule asking "does this name read as federal?" compiles the
+    federal patterns alone. Cached; never raises for any input but a broken installation.
+    """
+    text = _normalised(name)
+    if text is None:
+        return "unknown" if "unknown" in wanted else None
+    _, _, kind_text = _cores(text)
+    order = [e["kind"] for e in _kind_source()[1]["kinds"]]
+    for index in range(len(order)):
+        if "unknown" not in wanted and wanted.isdisjoint(order[index:]):
+            return None  # no kind left to try is wanted
+        kind, match, exclude = _compiled_kind(index)
+        if match.search(kind_text) and not (exclude is not None and exclude.search(kind_text)):
+            return kind if kind in wanted else None
+    return "unknown" if "unknown" in wanted else None
+
+
 @functools.lru_cache(maxsize=100_000)
 def classify(name: str) -> OrgClass:
     """The kind and state of the organisation called ``name``.
@@ -200,21 +282,25 @@ def classify(name: str) -> OrgClass:
     installation: if the shipped data files are missing or invalid, the first call raises
     :class:`~lpr_lint.errors.BaselineError`, as every other use of shipped data does.
     """
-    if not isinstance(name, str) or len(name) > MAX_NAME_LENGTH:
-        return UNKNOWN
-    text = _collapse(_DASHES.sub("-", name.replace("\u2019", "'")))
-    if not text:
+    text = _normalised(name)
+    if text is None:
         return UNKNOWN
     rules = _rules()
-    inactive = rules.inactive.search(text) is not None
-    core = _collapse(rules.inactive.sub(" ", text)) if inactive else text
-    kind = _kind(_collapse(_PARENTHESISED.sub(" ", core)), rules)
+    inactive, core, kind_text = _cores(text)
+    kind = _kind(kind_text, rules)
     if kind == "federal":
         return OrgClass("federal", "US", inactive)
     state = _code_state(core, rules) or _named_state(core, rules)
     if kind == "unknown" and state is None and not inactive:
         return UNKNOWN
     return OrgClass(kind, state, inactive)
+
+
+def forget() -> None:
+    """Drop what was loaded, compiled and read (for tests that swap the data files)."""
+    for cached in (_states, _kind_source, _kind_subs, _compiled_kind, _inactive, _rules,
+                   kind_among, classify):
+        cached.cache_clear()
 
 
 def export_kind(kind: str) -> str | None:
