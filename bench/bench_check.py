@@ -140,13 +140,14 @@ def agree_many(lpr: str, cj: str, schema: Path, files: list[Path]) -> int:
     return agreement(f"{len(files)} generated", lpr_ok, cj_ok)
 
 
-def time_case(cmds: dict[str, list[str]], repeat: int, warmup: int) -> dict[str, list[float]]:
+def time_case(cmds: dict[str, list[str]], repeat: int, warmup: int,
+              env: dict[str, str] | None = None) -> dict[str, list[float]]:
     """Interleaved runs (tool A, tool B, A, B, ...) timing whole processes."""
     times: dict[str, list[float]] = {name: [] for name in cmds}
     for i in range(warmup + repeat):
         for name, cmd in cmds.items():
             t0 = time.perf_counter()
-            subprocess.run(cmd, capture_output=True, check=False, env=ENV)
+            subprocess.run(cmd, capture_output=True, check=False, env=env or ENV)
             elapsed = time.perf_counter() - t0
             if i >= warmup:
                 times[name].append(elapsed)
@@ -194,6 +195,7 @@ def main() -> int:
         if not args.no_bytecode_cache:  # like a wheel install: .pyc files for both tools
             ENV.pop("PYTHONDONTWRITEBYTECODE", None)
             ENV["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+        ENV["LPR_LINT_CACHE_DIR"] = str(tmp / "lpr-lint-cache")  # filled by the first runs
         schema = tmp / "composed.json"
         proc = run([lpr, "schema", "--as-of", AS_OF])
         if proc.returncode != 0:
@@ -207,22 +209,25 @@ def main() -> int:
 
         print(f"lpr-lint:         {lpr}\ncheck-jsonschema: {cj}\nas-of: {AS_OF}")
         cache = "inherited env" if args.no_bytecode_cache else f"cached under {tmp / 'pycache'}"
-        print(f"bytecode: {cache}\n")
+        print(f"bytecode: {cache}")
+        print(f"lpr-lint cache of checked baselines: {ENV['LPR_LINT_CACHE_DIR']} (one case: off)\n")
         disagreements = agree_examples(lpr, cj, schema)
         disagreements += agree_many(lpr, cj, schema, many)
         print()
 
+        no_cache = dict(ENV, LPR_LINT_CACHE_DIR="off")
         cases = [
-            ("one JSON export", [one_json], args.repeat),
-            ("one YAML export", [one_yaml], args.repeat),
-            (f"{N_MANY:,} exports", many, args.repeat_many),
+            ("one JSON export", [one_json], args.repeat, ENV),
+            ("one YAML export", [one_yaml], args.repeat, ENV),
+            ("same, no cache", [one_yaml], args.repeat, no_cache),
+            (f"{N_MANY:,} exports", many, args.repeat_many, ENV),
         ]
         header = f"{'case':<18}{'tool':<18}{'median s':>10}{'min s':>10}{'runs':>6}{'ratio':>8}"
         print(header)
         print("-" * len(header))
-        for label, files, repeat in cases:
+        for label, files, repeat, env in cases:
             cmds = {"lpr-lint": lpr_cmd(lpr, files), "check-jsonschema": cj_cmd(cj, schema, files)}
-            times = time_case(cmds, repeat, args.warmup)
+            times = time_case(cmds, repeat, args.warmup, env)
             med = {name: statistics.median(ts) for name, ts in times.items()}
             ratio = med["lpr-lint"] / med["check-jsonschema"]
             for j, (name, ts) in enumerate(times.items()):
