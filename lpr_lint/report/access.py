@@ -27,7 +27,7 @@ from lpr_lint.access.records import (
     StateGroup,
     kind_word,
 )
-from lpr_lint.report.markdown import md_code, md_escape
+from lpr_lint.report.markdown import md_code, md_escape, md_opening
 
 _CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 """Control characters (a terminal escape in a name), removed from text output."""
@@ -305,13 +305,11 @@ class MarkdownAccessReporter(AccessReporter):
 
     def render(self, report: AccessReport) -> str:
         o, i = report.outside, report.inside
-        lines = [f"### lpr-lint access: {md_escape(report.agency_name or report.path)}", "",
-                 f"Who can reach the data of {md_escape(agency_text(report))}: "
-                 f"{md_code(report.path, table=False)} (read as "
-                 f"{md_escape(report.source)}), as of {report.as_of}.", ""]
-        lines += [f"> {md_escape(n)}" for n in report.notices]
-        if report.notices:
-            lines.append("")
+        lines = md_opening(f"lpr-lint access: {md_escape(report.agency_name or report.path)}",
+                           f"Who can reach the data of {md_escape(agency_text(report))}: "
+                           f"{md_code(report.path, table=False)} (read as "
+                           f"{md_escape(report.source)}), as of {report.as_of}.",
+                           report.notices)
         lines += [f"#### Outside: {md_escape(outside_heading(o))}", ""]
         if o.known:
             lines += [f"- {md_escape(x)}" for x in totals_lines(o)]

@@ -17,7 +17,7 @@ from typing import Any
 from lpr_lint import TOOL_NAME, __version__
 from lpr_lint.history.records import Change, ChangeKind, Direction, DriftReport
 from lpr_lint.jsondata import brief, clip
-from lpr_lint.report.markdown import md_code, md_escape
+from lpr_lint.report.markdown import md_code, md_escape, md_opening
 
 SYMBOLS = {ChangeKind.ADDED: "+", ChangeKind.REMOVED: "-", ChangeKind.CHANGED: "~"}
 VALUE_WIDTH = 60
@@ -208,14 +208,11 @@ class MarkdownDriftReporter(DriftReporter):
 
     def render(self, report: DriftReport) -> str:
         icon = "❌" if report.gate_failed else "✅"
-        lines = [f"### lpr-lint drift: {md_code(report.after_path, table=False)}",
-                 "",
-                 f"Compared with {md_escape(report.before_label)} under baseline "
-                 f"{md_code(report.baseline.id, table=False)} "
-                 f"{md_escape(report.baseline.version)}, as of {report.as_of}.", ""]
-        lines += [f"> {md_escape(n)}" for n in report.notices]
-        if report.notices:
-            lines.append("")
+        lines = md_opening(f"lpr-lint drift: {md_code(report.after_path, table=False)}",
+                           f"Compared with {md_escape(report.before_label)} under baseline "
+                           f"{md_code(report.baseline.id, table=False)} "
+                           f"{md_escape(report.baseline.version)}, as of {report.as_of}.",
+                           report.notices)
         lines += [f"{icon} **{md_escape(verdict(report))}**", ""]
         for section, changes in groupby(report.changes, key=lambda c: c.section):
             lines += [f"#### {md_escape(section)}", "", *MD_HEADER]

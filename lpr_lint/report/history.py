@@ -21,7 +21,7 @@ from lpr_lint.report.drift import (
     gate_text,
     section_lines,
 )
-from lpr_lint.report.markdown import md_code, md_escape
+from lpr_lint.report.markdown import md_code, md_escape, md_opening, md_quotes
 
 LEGEND = ("(+ added, ~ changed: pointers in the later snapshot; - removed: pointers in the "
           "earlier one)")
@@ -103,13 +103,12 @@ class MarkdownHistoryReporter(HistoryReporter):
 
     def render(self, timeline: Timeline) -> str:
         icon = "❌" if timeline.gate_failed else "✅"
-        lines = [f"### lpr-lint history: {md_escape(timeline.agency)}", "",
-                 f"{len(timeline.snapshots)} snapshots in {md_code(timeline.source, False)} "
-                 f"under baseline {md_code(timeline.baseline.id, False)} "
-                 f"{md_escape(timeline.baseline.version)}, as of {timeline.as_of}.", ""]
-        lines += [f"> {md_escape(n)}" for n in timeline.notices]
-        if timeline.notices:
-            lines.append("")
+        lines = md_opening(f"lpr-lint history: {md_escape(timeline.agency)}",
+                           f"{len(timeline.snapshots)} snapshots in "
+                           f"{md_code(timeline.source, False)} under baseline "
+                           f"{md_code(timeline.baseline.id, False)} "
+                           f"{md_escape(timeline.baseline.version)}, as of {timeline.as_of}.",
+                           timeline.notices)
         lines += [f"{icon} **{md_escape(closing(timeline))}**", "",
                   "| Date | Snapshot | Verdict | Changes since the previous | Loosening |",
                   "|---|---|---|---|---|"]
@@ -123,10 +122,7 @@ class MarkdownHistoryReporter(HistoryReporter):
         for step in timeline.steps:
             before, after = timeline.snapshots[step.before], timeline.snapshots[step.after]
             lines += ["", f"#### {_when(before)} → {_when(after)}", ""]
-            notes = (*before.notices, *after.notices, *step.notes)
-            lines += [f"> {md_escape(x)}" for x in notes]
-            if notes:
-                lines.append("")
+            lines += md_quotes((*before.notices, *after.notices, *step.notes))
             if not step.changes:
                 lines.append("No changes.")
                 continue

@@ -8,6 +8,7 @@ cell is escaped, so text from an export cannot break the table or inject markup.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from lpr_lint.model import FileResult, FileStatus, Finding, Outcome, Report
 from lpr_lint.report._paths import repo_relative
@@ -38,6 +39,18 @@ def md_code(text: str, table: bool = True) -> str:
         return f"`{text}`"
     fence = "`" * (max(runs) + 1)
     return f"{fence} {text} {fence}"
+
+
+def md_quotes(notes: Iterable[str]) -> list[str]:
+    """Each note as an escaped block quote line, then a blank line; nothing for no notes."""
+    quoted = [f"> {md_escape(n)}" for n in notes]
+    return [*quoted, ""] if quoted else []
+
+
+def md_opening(heading: str, intro: str, notices: Iterable[str]) -> list[str]:
+    """A report's opening lines: ``### heading`` and ``intro`` (both Markdown already), then
+    the notices about its inputs as quotes."""
+    return [f"### {heading}", "", intro, "", *md_quotes(notices)]
 
 
 def md_link(text: str, url: str | None) -> str:
