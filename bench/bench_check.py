@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-AS_OF = "2026-11-25"
+AS_OF = "2027-02-01"  # after every rule's effective date, so every rule is timed
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 SINGLE = EXAMPLES / "compliant" / "lakeside-ct-pd.yaml"

@@ -29,7 +29,7 @@ from typing import Any
 
 from lpr_lint.load.files import load_document
 
-AS_OF = "2026-11-25"
+AS_OF = "2027-02-01"  # after every rule's effective date, so every rule is timed
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "examples" / "compliant" / "lakeside-ct-pd.yaml"
 SIZES = (10_000, 100_000)

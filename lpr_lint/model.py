@@ -59,6 +59,10 @@ class Citation:
     reliability: str
     """primary, secondary, third_party_summary or unverified (see the baseline's sources)."""
     url: str | None = None
+    claim: str = ""
+    """What the rule relies on this source for ("requires X", "model for Y")."""
+    source: str = ""
+    """The source's key in the baseline's ``sources``."""
 
     def render(self) -> str:
         """The citation with an ``(unverified)`` mark when the reference says so."""

@@ -79,7 +79,7 @@ def test_an_error_after_the_schema_names_the_same_line_on_a_hit(store: Path,
     """The schema passes, so the entry is written; the rule then fails to build, and the
     position is found by reading the file again."""
     path = tmp_path / "bad.yaml"
-    path.write_text(CT.replace("citations: [pa26-14-s13b2]", "citations: [nowhere]", 1),
+    path.write_text(CT.replace("- source: pa26-14-s13b2", "- source: nowhere", 1),
                     encoding="utf-8")
     messages = []
     for _ in range(2):

@@ -44,7 +44,8 @@ def test_text_findings_have_file_line_col_severity_rule_and_citation() -> None:
     assert all(LINE.match(line) for line in findings), findings
     assert findings[0] == (
         f"{VENDOR_DEFAULT}:15:5: CRITICAL CT-RET-001 /retention/plate_reads_days: plate reads "
-        "are kept 30 days; Connecticut allows at most 21 [PA 26-14 § 13(b)(2)]")
+        "are kept 30 days; Connecticut allows at most 21 [PA 26-14 § 13(b)(2); Law Enforcement "
+        "Digest (May 2026)]")
     assert summary.startswith("1 file checked: 0 passed, 1 failed; 6 findings (4 critical, 2 high)")
 
 

@@ -1,5 +1,5 @@
-"""``check``, ``schema``, ``rules``, ``explain`` and ``convert``: judging exports and showing
-the baseline."""
+"""``check``, ``schema``, ``rules``, ``sources``, ``explain`` and ``convert``: judging
+exports and showing the baseline."""
 
 from __future__ import annotations
 
@@ -149,6 +149,26 @@ def rules(
     except LprLintError as exc:
         fatal(str(exc))
     typer.echo(load(RULE_LISTINGS, output_format)(base), nl=False)
+
+
+SOURCE_LISTINGS = {"text": "lpr_lint.rules.sources:sources_text",
+                   "json": "lpr_lint.rules.sources:sources_json",
+                   "markdown": "lpr_lint.rules.sources:sources_markdown"}
+"""``sources --format``: the baseline's sources with the rules that cite them."""
+
+
+def sources(
+    baseline: BaselineOpt = None,
+    output_format: Annotated[str, choice(
+        SOURCE_LISTINGS, "--format", "-f", help="text, json or markdown (docs/sources.md).")]
+    = "text",
+) -> None:
+    """List the baseline's sources: kind, reliability, and what each citing rule relies on."""
+    try:
+        base = load_baseline(settings(baseline=(baseline, "--baseline"))["baseline"].value)
+    except LprLintError as exc:
+        fatal(str(exc))
+    typer.echo(load(SOURCE_LISTINGS, output_format)(base), nl=False)
 
 
 def explain(

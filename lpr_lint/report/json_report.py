@@ -44,8 +44,8 @@ def report_dict(report: Report) -> dict[str, Any]:
                 "line": f.line,
                 "column": f.column,
                 "message": f.message,
-                "citations": [{"cite": c.cite, "reliability": c.reliability, "url": c.url}
-                              for c in f.citations],
+                "citations": [{"cite": c.cite, "reliability": c.reliability, "url": c.url,
+                               "claim": c.claim} for c in f.citations],
                 "remediation": f.remediation,
                 "gating": report.is_gating(f),
                 "waiver": None if f.waiver is None else {

@@ -56,9 +56,11 @@ def _help(rule: RuleInfo) -> dict[str, str]:
     text = [rule.rationale, "", f"Remediation: {rule.remediation}"]
     markdown = [md_escape(rule.rationale), "", f"**Remediation:** {md_escape(rule.remediation)}"]
     if rule.citations:
-        text += ["", "Citations:"] + [f"- {c.render()}" for c in rule.citations]
+        text += ["", "Citations:"] + [f"- {c.render()}" + (f": {c.claim}" if c.claim else "")
+                                      for c in rule.citations]
         markdown += ["", "**Citations:**", ""]
-        markdown += [f"- {md_link(c.render(), c.url)}" for c in rule.citations]
+        markdown += [f"- {md_link(c.render(), c.url)}"
+                     + (f": {md_escape(c.claim)}" if c.claim else "") for c in rule.citations]
     return {"text": "\n".join(text), "markdown": "\n".join(markdown)}
 
 

@@ -74,6 +74,10 @@ class Rule:
     rationale: str
     remediation: str
     effective: _dt.date
+    effective_reason: str
+    """Why the rule applies from that date."""
+    reference_ids: tuple[str, ...]
+    """The same idea's ids in the law reference's candidate list (law.md § 5)."""
     pointer: str
     scope: str
     when: tuple[tuple[str, Any], ...]
@@ -158,6 +162,28 @@ class Baseline:
 _At = tuple[Locator, str]
 """Where in a baseline: its locator and a pointer, turned into a position only for an error
 (a baseline taken from the cache is read again to find one)."""
+
+
+STATUTE_KIND = "statute"
+"""The source kind (enacted law of the baseline's jurisdiction) a statutory basis needs."""
+
+
+def basis_problem(basis: str, sources: list[Mapping[str, Any]]) -> str | None:
+    """Why the cited sources cannot carry ``basis``, or None when they can.
+
+    ``statute`` and ``derived`` (a check inferred from a statute) need at least one cited
+    statute that is not unverified; ``best_practice`` needs at least one cited source of any
+    kind that is not unverified. A rule never claims more than its strongest source allows.
+    """
+    checked = [s for s in sources if s["reliability"] != "unverified"]
+    if basis in ("statute", "derived"):
+        if not any(s["kind"] == STATUTE_KIND for s in checked):
+            return (f"basis {basis} needs a cited statute that is not unverified (cited: "
+                    + ", ".join(f"{s['cite']} [{s['kind']}, {s['reliability']}]"
+                                for s in sources) + ")")
+    elif not checked:
+        return "every cited source is unverified; cite one that is not"
+    return None
 
 
 def _fail(path: str, message: str, at: _At | None = None) -> BaselineError:
@@ -246,11 +272,16 @@ def _build_rule(path: str, raw: Mapping[str, Any], sources: Mapping[str, Mapping
                 where: _At, params: Mapping[str, Parameter]) -> Rule:
     rid = raw["id"]
     citations = []
-    for sid in raw["citations"]:
+    for cited in raw["citations"]:
+        sid = cited["source"]
         if sid not in sources:
             raise _fail(path, f"{rid} cites unknown source {sid!r}", where)
         src = sources[sid]
-        citations.append(Citation(src["cite"], src["reliability"], src.get("url")))
+        citations.append(Citation(src["cite"], src["reliability"], src.get("url"),
+                                  " ".join(cited["claim"].split()), sid))
+    problem = basis_problem(raw["basis"], [sources[c["source"]] for c in raw["citations"]])
+    if problem:
+        raise _fail(path, f"{rid}: {problem}", where)
     pointer = raw["pointer"]
     scope = raw.get("scope", default_scope(pointer))
     p_segs, s_segs = split(pointer), split(scope)
@@ -277,7 +308,9 @@ def _build_rule(path: str, raw: Mapping[str, Any], sources: Mapping[str, Mapping
     return Rule(
         id=rid, title=raw["title"], severity=Severity(raw["severity"]), basis=raw["basis"],
         citations=tuple(citations), rationale=raw["rationale"], remediation=raw["remediation"],
-        effective=effective, pointer=pointer, scope=scope, when=rule_case.when,
+        effective=effective, effective_reason=raw["effective_reason"],
+        reference_ids=tuple(raw.get("reference_ids", ())),
+        pointer=pointer, scope=scope, when=rule_case.when,
         check=cases[0].check if "check" in raw else None,
         missing=raw.get("missing", "unknown"), message=message, drift=raw["drift"],
         scope_segments=tuple(s_segs), target_segments=tuple(p_segs[len(s_segs):]),

@@ -40,8 +40,9 @@ def _rule_data(rule: Rule) -> dict[str, Any]:
     return {
         "id": rule.id, "title": rule.title, "severity": rule.severity.value,
         "basis": rule.basis, "effective": rule.effective.isoformat(),
-        "citations": [{"cite": c.cite, "reliability": c.reliability, "url": c.url}
-                      for c in rule.citations],
+        "effective_reason": rule.effective_reason, "reference_ids": list(rule.reference_ids),
+        "citations": [{"cite": c.cite, "reliability": c.reliability, "url": c.url,
+                       "claim": c.claim} for c in rule.citations],
         "rationale": rule.rationale, "remediation": rule.remediation,
         "pointer": rule.pointer, "scope": rule.scope, "when": dict(rule.when),
         "check": rule.check, "missing": rule.missing, "drift": dict(rule.drift),
@@ -104,15 +105,19 @@ def explain_rule(baseline: Baseline, rule_id: str) -> str:
         f"{rule.id}: {rule.title}",
         f"severity: {rule.severity}    basis: {rule.basis_label}    in effect from: "
         f"{rule.effective.isoformat()}",
+        f"  (why that date: {rule.effective_reason})",
         f"governs: {rule.pointer}",
+        *([f"in the law reference's candidate list as: {', '.join(rule.reference_ids)}"]
+          if rule.reference_ids else []),
         "",
         f"Why: {rule.rationale}",
         f"Fix: {rule.remediation}",
         "",
-        "Legal and policy sources:",
+        "Legal and policy sources, and what each is relied on for:",
     ]
     for c in rule.citations:
         lines.append(f"  - {c.cite} ({RELIABILITY_LABELS.get(c.reliability, c.reliability)})")
+        lines.append(f"    relied on for: {c.claim}")
         if c.url:
             lines.append(f"    {c.url}")
     lines += ["", "What is checked (JSON Schema):"]
@@ -152,7 +157,9 @@ def rules_markdown(baseline: Baseline) -> str:
     for r in baseline.rules:
         lines += ["", f"## {r.id}", "", f"**{md_escape(r.title)}**", "",
                   f"- Severity: {r.severity}; basis: {r.basis_label}; in effect from "
-                  f"{r.effective.isoformat()}",
+                  f"{r.effective.isoformat()} ({md_escape(r.effective_reason)})",
+                  *([f"- In the law reference's candidate list as: "
+                     f"{', '.join(r.reference_ids)}"] if r.reference_ids else []),
                   f"- Governs: `{r.pointer}`" + (" (when " + ", ".join(
                       f"`{p or '(the item)'}` matches `{json.dumps(s, ensure_ascii=False)}`"
                       for p, s in r.when) + ")" if r.when else ""),
@@ -166,5 +173,5 @@ def rules_markdown(baseline: Baseline) -> str:
         for c in r.citations:
             link = f" <{c.url}>" if c.url else ""
             label = RELIABILITY_LABELS.get(c.reliability, c.reliability)
-            lines.append(f"- {md_escape(c.cite)} ({label}){link}")
+            lines.append(f"- {md_escape(c.cite)} ({label}){link}: {md_escape(c.claim)}")
     return "\n".join(lines) + "\n"
