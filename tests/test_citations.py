@@ -196,6 +196,7 @@ def test_sources_listing_in_every_format(ct_baseline: Any) -> None:
         "CT-SHR-001", "CT-SHR-003", "CT-SHR-006"}
     assert data["reference_ids"]["CT-SRC-001"] == ["CT-AUD-001"]
     assert run("sources", "--format", "nope")[0] == 2
+    assert run("sources", "--baseline", "nope")[0] == 3
 
 
 def test_sources_reference_is_up_to_date() -> None:

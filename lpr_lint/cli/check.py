@@ -144,11 +144,16 @@ def rules(
     = "text",
 ) -> None:
     """List the baseline's rules."""
+    _print_listing(RULE_LISTINGS, output_format, baseline)
+
+
+def _print_listing(listings: dict[str, str], output_format: str, baseline: str | None) -> None:
+    """Print a listing of the configured (or given) baseline in the chosen format."""
     try:
         base = load_baseline(settings(baseline=(baseline, "--baseline"))["baseline"].value)
     except LprLintError as exc:
         fatal(str(exc))
-    typer.echo(load(RULE_LISTINGS, output_format)(base), nl=False)
+    typer.echo(load(listings, output_format)(base), nl=False)
 
 
 SOURCE_LISTINGS = {"text": "lpr_lint.rules.sources:sources_text",
@@ -164,11 +169,7 @@ def sources(
     = "text",
 ) -> None:
     """List the baseline's sources: kind, reliability, and what each citing rule relies on."""
-    try:
-        base = load_baseline(settings(baseline=(baseline, "--baseline"))["baseline"].value)
-    except LprLintError as exc:
-        fatal(str(exc))
-    typer.echo(load(SOURCE_LISTINGS, output_format)(base), nl=False)
+    _print_listing(SOURCE_LISTINGS, output_format, baseline)
 
 
 def explain(
