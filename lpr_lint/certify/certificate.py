@@ -47,7 +47,12 @@ from lpr_lint.load import data as resources
 from lpr_lint.load.files import DEFAULT_MAX_BYTES, Document, load_document
 from lpr_lint.model import Citation, FileResult, Finding, Outcome, Severity, Waiver
 from lpr_lint.paths import display_path
-from lpr_lint.rules.baseline import BUILTIN_BASELINES, Baseline, load_baseline
+from lpr_lint.rules.baseline import (
+    BUILTIN_BASELINES,
+    TEMPLATE_BASELINES,
+    Baseline,
+    load_baseline,
+)
 from lpr_lint.rules.engine import FORMAT_RULES, Checker, Options
 from lpr_lint.rules.waivers import WaiverSet, apply_waivers
 
@@ -229,16 +234,13 @@ def load_certificate(path: str) -> Certificate:
 
 
 def certificate_baseline(certificate: Certificate, spec: str | None = None) -> Baseline:
-    """The baseline to re-check with: ``spec`` when given, else the built-in whose sha256
-    matches the certificate's, else the built-in of the same id (to report the mismatch)."""
+    """The baseline to re-check with: ``spec`` when given, else the built-in of the
+    certificate's baseline id (a different sha256 is reported as a mismatch)."""
     if spec is not None:
         return load_baseline(spec)
     wanted = certificate.baseline
-    builtins = [load_baseline(name) for name in sorted(BUILTIN_BASELINES)]
-    found = next((b for b in builtins if b.sha256 == wanted.sha256), None) or next(
-        (b for b in builtins if b.id == wanted.id), None)
-    if found is not None:
-        return found
+    if wanted.id in BUILTIN_BASELINES and wanted.id not in TEMPLATE_BASELINES:
+        return load_baseline(wanted.id)
     raise CertificateError(f"the certificate was made with baseline {wanted.id} version "
                            f"{wanted.version}, which is not built in; give it with "
                            "--baseline FILE")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,10 +31,25 @@ from lpr_lint.rules.dynamic import (
     walk_fragments,
 )
 from lpr_lint.rules.keywords import RULE_KEYWORDS
-from lpr_lint.rules.parameters import Parameter, ParameterError, declare, substitute
+from lpr_lint.rules.parameters import (
+    Parameter,
+    ParameterError,
+    applies,
+    declare,
+    render_text,
+    substitute,
+)
 from lpr_lint.rules.validator import Validator
 
-BUILTIN_BASELINES: dict[str, str] = {"ct": "ct.yaml"}
+BUILTIN_BASELINES: dict[str, str] = {
+    "ca": "ca.yaml",
+    "core": "core.yaml",
+    "ct": "ct.yaml",
+}
+"""Every baseline that ships: id → file under ``baselines/``. A state's baseline has the
+state's code as its id (``--baseline auto`` relies on it; a test holds each file to it)."""
+TEMPLATE_BASELINES: frozenset[str] = frozenset({"core"})
+"""Built-in baselines that are abstract: bases for others, never checked against."""
 """Built-in baselines by name → file under ``baselines/``."""
 
 BASIS_LABELS = {
@@ -148,6 +164,8 @@ class Baseline:
     sources: Mapping[str, Mapping[str, Any]]
     drift: DriftConfig = field(default_factory=DriftConfig)
     parameters: Mapping[str, Parameter] = field(default_factory=dict)
+    chain: tuple[str, ...] = ()
+    """Baseline ids from this one to the root of its ``extends`` chain."""
 
     def info(self) -> BaselineInfo:
         """Identity for reports."""
@@ -192,41 +210,67 @@ def _fail(path: str, message: str, at: _At | None = None) -> BaselineError:
     return BaselineError(f"{where}: invalid baseline: {message}")
 
 
-def resolve_spec(spec: str) -> tuple[str, str]:
-    """(file path, display name) for a baseline name or path."""
+def resolve_spec(spec: str, directory: str | None = None) -> tuple[str, str]:
+    """(file path, display name) for a built-in baseline id or a baseline file; a path is
+    taken relative to ``directory`` (the extending file's folder) when one is given."""
     if spec in BUILTIN_BASELINES:
         return str(resources.data_file("baselines", BUILTIN_BASELINES[spec])), spec
-    if Path(spec).is_file():
-        return spec, spec
-    names = ", ".join(sorted(BUILTIN_BASELINES))
+    candidate = os.path.join(directory, spec) if directory is not None else spec
+    if Path(candidate).is_file():
+        return candidate, candidate
+    names = ", ".join(sorted(set(BUILTIN_BASELINES) - TEMPLATE_BASELINES))
+    looked = f" (looked for {candidate})" if candidate != spec else ""
     raise BaselineError(f"{spec}: no built-in baseline of that name (built-in: {names}) and no "
-                        "such file")
+                        f"such file{looked}")
 
 
 def load_baseline(spec: str) -> Baseline:
-    """Load a built-in baseline by name or a baseline file by path."""
-    path, shown = resolve_spec(spec)
-    doc = resources.load_checked(
-        path, "baseline.schema.json", "baseline", error=BaselineError, more=True,
-        display=shown if spec not in BUILTIN_BASELINES else path, cached=True)
-    data = doc.data
+    """Load a built-in baseline by id or a baseline file by path, composing its chain of
+    ``extends`` (:mod:`lpr_lint.rules.family`)."""
+    from lpr_lint.rules.family import compose, incomplete
+
+    composed = compose(spec, _resolve_for_family)
+    data = composed.data
+    if data.get("abstract"):
+        raise BaselineError(f"{spec}: baseline {data['baseline']} is abstract, a base for other "
+                            "baselines; check against one that extends it (lpr-lint baselines "
+                            "lists them)")
     sources: Mapping[str, Mapping[str, Any]] = data["sources"]
-    params = declare(data.get("parameters", {}))
+    try:
+        params = declare(data.get("parameters", {}))
+    except ParameterError as exc:
+        raise _fail(composed.path, str(exc), (composed.locate, "")) from None
     rules: list[Rule] = []
     seen: set[str] = set()
-    for index, raw in enumerate(data["rules"]):
-        where = (doc.locate, f"/rules/{index}")
-        rules.append(_build_rule(doc.path, raw, sources, where, params))
+    for raw, origin in zip(data["rules"], composed.origins, strict=True):
+        where = (origin.locate, origin.pointer)
+        try:
+            if not applies(raw.get("applies_if", {}), params):
+                continue
+        except ParameterError as exc:
+            raise _fail(origin.path, f"{raw['id']}: {exc}", where) from None
+        missing = incomplete(raw)
+        if missing:
+            raise _fail(origin.path, f"{raw['id']} has no {', '.join(missing)}: a rule of a "
+                        "baseline that is checked against needs them (amend the inherited "
+                        "rule with this baseline's sources and dates, or drop it)", where)
+        rules.append(_build_rule(origin.path, raw, sources, where, params))
         if rules[-1].id in seen:
-            raise _fail(doc.path, f"rule id {rules[-1].id} is used twice", where)
+            raise _fail(origin.path, f"rule id {rules[-1].id} is used twice", where)
         seen.add(rules[-1].id)
     return Baseline(
         id=data["baseline"], version=data["version"], title=data["title"],
         jurisdiction=data["jurisdiction"], disclaimer=data.get("disclaimer", ""),
-        sha256=doc.sha256, path=doc.path, rules=tuple(rules), sources=sources,
-        drift=_drift_config(doc.path, data.get("drift", {}), (doc.locate, "/drift")),
-        parameters=params,
+        sha256=composed.sha256, path=composed.path, rules=tuple(rules), sources=sources,
+        drift=_drift_config(composed.path, data.get("drift", {}),
+                            (composed.locate, "/drift")),
+        parameters=params, chain=composed.chain,
     )
+
+
+def _resolve_for_family(spec: str, directory: str | None) -> tuple[str, str]:
+    path, shown = resolve_spec(spec, directory)
+    return path, (path if spec in BUILTIN_BASELINES else shown)
 
 
 def _drift_config(path: str, raw: Mapping[str, Any], where: _At) -> DriftConfig:
@@ -271,6 +315,12 @@ def _case(raw_when: Mapping[str, Any], check: Any) -> Case:
 def _build_rule(path: str, raw: Mapping[str, Any], sources: Mapping[str, Mapping[str, Any]],
                 where: _At, params: Mapping[str, Parameter]) -> Rule:
     rid = raw["id"]
+    used: set[str] = set()
+    try:
+        texts = {k: render_text(raw[k], params, used)
+                 for k in ("title", "rationale", "remediation", "message") if k in raw}
+    except ParameterError as exc:
+        raise _fail(path, f"{rid}: {exc}", where) from None
     citations = []
     for cited in raw["citations"]:
         sid = cited["source"]
@@ -289,12 +339,11 @@ def _build_rule(path: str, raw: Mapping[str, Any], sources: Mapping[str, Mapping
         raise _fail(path, f"{rid}: scope {scope!r} does not contain pointer {pointer!r}", where)
     if not p_segs:
         raise _fail(path, f"{rid}: a rule must govern a value below the document root", where)
-    message = raw.get("message", raw["title"])
+    message = texts.get("message", texts["title"])
     for name in PLACEHOLDER.findall(message):
         if name not in ("value", "limit") and not name.startswith("@"):
             raise _fail(path, f"{rid}: unknown message placeholder {{{name}}} (use {{value}}, "
                         "{limit} or {@field})", where)
-    used: set[str] = set()
     try:
         effective = _dt.date.fromisoformat(raw["effective"])
         when_raw = substitute(raw.get("when", {}), params, used)
@@ -306,8 +355,9 @@ def _build_rule(path: str, raw: Mapping[str, Any], sources: Mapping[str, Mapping
         raise _fail(path, f"{rid}: {exc}", where) from None
     checks = [c.check for c in cases]
     return Rule(
-        id=rid, title=raw["title"], severity=Severity(raw["severity"]), basis=raw["basis"],
-        citations=tuple(citations), rationale=raw["rationale"], remediation=raw["remediation"],
+        id=rid, title=texts["title"], severity=Severity(raw["severity"]), basis=raw["basis"],
+        citations=tuple(citations), rationale=texts["rationale"],
+        remediation=texts["remediation"],
         effective=effective, effective_reason=raw["effective_reason"],
         reference_ids=tuple(raw.get("reference_ids", ())),
         pointer=pointer, scope=scope, when=rule_case.when,
