@@ -44,14 +44,15 @@ class Adapter(abc.ABC):
 
 
 def classified_partner(name: str, direction: str) -> dict[str, Any]:
-    """A sharing partner with the state and kind its name shows (absent when unsure)."""
+    """A sharing partner with the state and kind its name shows (absent when unsure: a
+    fusion centre or a university not known to be public or private has no kind)."""
     from lpr_lint.rules.orgs import classify, export_kind
 
     org = classify(name)
     out: dict[str, Any] = {"name": name, "direction": direction}
     if org.state:
         out["state"] = org.state
-    kind = export_kind(org.kind)
+    kind = export_kind(org)
     if kind:
         out["kind"] = kind
     return out
