@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -202,6 +201,8 @@ def _fold(text: str) -> tuple[str, ...]:
     """``text`` as comparable words: case, accents, apostrophes and punctuation folded,
     ``&`` read as ``and``, Saint/Mount/Fort as St/Mt/Ft ("Mt. San Antonio" is "Mount San
     Antonio")."""
+    import unicodedata  # only names without a state get here: not at import
+
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     plain = plain.lower().replace("&", " and ").replace("'", "")
     return tuple(_FOLD_WORDS.get(t, t) for t in _FOLD_TOKEN.findall(plain))
