@@ -147,6 +147,9 @@ class FileResult:
     """Per-rule verdict for this file (rule id, worst outcome), sorted by rule id."""
     notices: tuple[str, ...] = ()
     """How the file was read (a detected vendor format) and adapter warnings."""
+    baseline: BaselineInfo | None = None
+    """The baseline this file was judged under, when a run chooses one per file
+    (``--baseline auto``); None when the report's baseline judged every file."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,16 +50,20 @@ def test_text_findings_have_file_line_col_severity_rule_and_citation() -> None:
 
 
 def test_json_report_is_valid_and_sorted() -> None:
-    code, out, _ = run("check", str(EXAMPLES), "--format", "json", "--as-of", "2027-02-01")
+    code, out, _ = run("check", "--baseline", "auto", str(EXAMPLES), "--format", "json",
+                       "--as-of", "2027-02-01")
     assert code == 1
     report = json.loads(out)
     jsonschema.Draft202012Validator(resources.load_json_schema("report.schema.json"),
                                     format_checker=jsonschema.FormatChecker()).validate(report)
     assert report["tool"] == {"name": "lpr-lint", "version": __version__}
-    assert report["baseline"]["id"] == "ct" and len(report["baseline"]["sha256"]) == 64
+    assert report["baseline"]["id"] == "auto" and len(report["baseline"]["sha256"]) == 64
     paths = [f["path"] for f in report["files"]]
     assert paths == sorted(paths)
-    assert report["summary"]["files"] == len(paths) == 8
+    assert report["summary"]["files"] == len(paths) == 9
+    assert {f["path"].split("/")[-1]: f["baseline"]["id"] for f in report["files"]}[
+        "ca-mesa-verde-pd.yaml"] == "ca"
+    assert {f["baseline"]["id"] for f in report["files"]} == {"ca", "ct"}
     assert all(f["citations"] for f in report["findings"] if f["rule_id"].startswith("CT-"))
 
 

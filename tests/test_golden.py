@@ -15,9 +15,11 @@ from lpr_lint.cli import app
 
 GOLDEN = ROOT / "tests" / "golden"
 CASES = {
-    "check-examples.txt": ["check", "examples", "--as-of", "2027-02-01"],
-    "check-examples.json": ["check", "examples", "--as-of", "2027-02-01", "--format", "json"],
-    "check-examples-strict.txt": ["check", "examples", "--as-of", "2027-02-01", "--strict",
+    "check-examples.txt": ["check", "--baseline", "auto", "examples", "--as-of", "2027-02-01"],
+    "check-examples.json": ["check", "--baseline", "auto", "examples", "--as-of", "2027-02-01",
+                            "--format", "json"],
+    "check-examples-strict.txt": ["check", "--baseline", "auto", "examples", "--as-of",
+                                  "2027-02-01", "--strict",
                                   "--fail-on", "info"],
     "schema-ct.json": ["schema", "--as-of", "2027-02-01"],
     "drift-vendor-default.txt": [

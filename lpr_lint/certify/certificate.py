@@ -48,6 +48,7 @@ from lpr_lint.load.files import DEFAULT_MAX_BYTES, Document, load_document
 from lpr_lint.model import Citation, FileResult, Finding, Outcome, Severity, Waiver
 from lpr_lint.paths import display_path
 from lpr_lint.rules.baseline import (
+    AUTO_ID,
     BUILTIN_BASELINES,
     TEMPLATE_BASELINES,
     Baseline,
@@ -236,7 +237,7 @@ def load_certificate(path: str) -> Certificate:
 def certificate_baseline(certificate: Certificate, spec: str | None = None) -> Baseline:
     """The baseline to re-check with: ``spec`` when given, else the built-in of the
     certificate's baseline id (a different sha256 is reported as a mismatch)."""
-    if spec is not None:
+    if spec is not None and spec != AUTO_ID:  # auto: the certificate's own baseline
         return load_baseline(spec)
     wanted = certificate.baseline
     if wanted.id in BUILTIN_BASELINES and wanted.id not in TEMPLATE_BASELINES:

@@ -43,7 +43,7 @@ def access(
     try:
         s = settings(baseline=(baseline, "--baseline"))
         report, notices = access_report(export, as_of_date(as_of), source=source,
-                                        baseline=load_baseline(s["baseline"].value))
+                                        baseline=load_baseline(s["baseline"].value, export))
     except LprLintError as exc:
         fatal(exc.one_line() if isinstance(exc, InputError) else str(exc))
     for notice in notices:

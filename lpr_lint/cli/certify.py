@@ -75,6 +75,7 @@ def certify(
     from lpr_lint.certify.certificate import certificate_bytes, load_attestations
     from lpr_lint.certify.certificate import certify as do_certify
     from lpr_lint.certify.records import CertOutcome, Verdict
+    from lpr_lint.rules.baseline import Auto
 
     fmt = output_format
     companion = os.path.splitext(out)[0] + _EXTENSIONS[fmt] if fmt else None
@@ -84,7 +85,9 @@ def certify(
     try:
         s = settings(baseline=(baseline, "--baseline"), fail_on=(fail_on, "--fail-on"),
                      strict=(strict, "--strict"), waivers=(waivers, "--waivers"))
-        base, options, waiver_set = judging(s, as_of)  # unknowns always fail a certificate
+        # unknowns always fail a certificate
+        base, options, waiver_set = judging(s, as_of, export=export)
+        assert not isinstance(base, Auto)  # judging chose the export's state's baseline
         attestations = load_attestations(attest) if attest is not None else None
         cert = do_certify(export, base, options, vendor, attestations, waiver_set)
     except LprLintError as exc:

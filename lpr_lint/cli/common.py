@@ -21,7 +21,7 @@ from lpr_lint.model import Severity
 
 if TYPE_CHECKING:
     from lpr_lint.config import Setting
-    from lpr_lint.rules.baseline import Baseline
+    from lpr_lint.rules.baseline import Auto, Baseline
     from lpr_lint.rules.engine import Options
     from lpr_lint.rules.waivers import WaiverSet
 
@@ -92,10 +92,22 @@ def parse_size(value: str | None) -> str | None:
     return str(int(m.group(1)) * _UNITS[(m.group(2) or "")[:1].lower()])
 
 
-def load_baseline(spec: str) -> Baseline:
+def load_baseline(spec: str, export: str | None = None) -> Baseline:
+    """The baseline ``spec`` names; ``auto`` is the baseline of ``export``'s state (a
+    command without an export cannot use it: a usage error)."""
+    from lpr_lint.rules.baseline import AUTO_ID
     from lpr_lint.rules.baseline import load_baseline as load
 
-    return load(spec)
+    if spec != AUTO_ID:
+        return load(spec)
+    if export is None:
+        fatal("--baseline auto chooses a baseline for each export from its agency.state; this "
+              "command reads no export, so name a baseline (lpr-lint baselines lists them)",
+              ExitCode.USAGE)
+    from lpr_lint.adapters.load import load_input
+    from lpr_lint.rules.run import state_baseline
+
+    return load(state_baseline(load_input(export).document))
 
 
 def as_of_date(value: str | None) -> _dt.date:
@@ -103,8 +115,9 @@ def as_of_date(value: str | None) -> _dt.date:
 
 
 BaselineOpt = Annotated[str | None, typer.Option(
-    "--baseline", "-b", metavar="ct|FILE",
-    help="Built-in baseline name or a baseline file.")]
+    "--baseline", "-b", metavar="ID|FILE|auto",
+    help="A built-in baseline (ct, ca, ...: lpr-lint baselines), a baseline file, or auto "
+    "(each export under its agency.state's baseline).")]
 AsOfOpt = Annotated[str | None, typer.Option(
     "--as-of", metavar="YYYY-MM-DD", callback=parse_date,
     help="Judge as of this date (rules not yet in effect are not applicable). Default: today.")]
@@ -128,18 +141,30 @@ def settings(**flags: tuple[Any, str]) -> dict[str, Setting]:
     return resolve({k: v for k, v in flags.items() if v[0] is not None})
 
 
-def judging(s: dict[str, Setting], as_of: str | None, allow_unknown: bool = False
-            ) -> tuple[Baseline, Options, WaiverSet | None]:
-    """What a check or a certificate is judged with: the baseline, the options, and the
-    central waivers file when one is configured or the default one exists."""
+def judging(s: dict[str, Setting], as_of: str | None, allow_unknown: bool = False,
+            export: str | None = None) -> tuple[Baseline | Auto, Options, WaiverSet | None]:
+    """What a check or a certificate is judged with: the baseline (``auto`` stays
+    :data:`AUTO` for a check; a command about one ``export`` gets that export's state's),
+    the options, and the central waivers file when one is configured or the default one
+    exists."""
+    from lpr_lint.rules.baseline import AUTO, AUTO_ID, BUILTIN_BASELINES, TEMPLATE_BASELINES
     from lpr_lint.rules.engine import Options
     from lpr_lint.rules.waivers import load_waivers
 
-    base = load_baseline(s["baseline"].value)
+    base: Baseline | Auto
+    if s["baseline"].value == AUTO_ID:
+        base = AUTO
+        known = [r.id for b in sorted(set(BUILTIN_BASELINES) - TEMPLATE_BASELINES)
+                 for r in load_baseline(b).rules]
+    elif export is not None:
+        base = load_baseline(s["baseline"].value, export)
+        known = [r.id for r in base.rules]
+    else:
+        base = load_baseline(s["baseline"].value)
+        known = [r.id for r in base.rules]
     waivers = None
     if s["waivers"].source != "default" or os.path.exists(s["waivers"].value):
-        waivers = load_waivers(s["waivers"].value, [r.id for r in base.rules],
-                               s["waiver_max_days"].value)
+        waivers = load_waivers(s["waivers"].value, known, s["waiver_max_days"].value)
     options = Options(as_of=as_of_date(as_of), fail_on=Severity(s["fail_on"].value),
                       allow_unknown=allow_unknown, strict=bool(s["strict"].value))
     return base, options, waivers

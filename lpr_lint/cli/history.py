@@ -54,7 +54,7 @@ def approve(
     try:
         s = settings(store=(store, "--store"), baseline=(baseline, "--baseline"),
                      fail_on=(fail_on, "--fail-on"))
-        done = do_approve(export, load_baseline(s["baseline"].value),
+        done = do_approve(export, load_baseline(s["baseline"].value, export),
                           Options(as_of=as_of_date(as_of), fail_on=Severity(s["fail_on"].value)),
                           Store(s["store"].value), by, note, accept_findings,
                           source=source)
@@ -158,7 +158,7 @@ def drift(
 
     try:
         s = settings(store=(store, "--store"), baseline=(baseline, "--baseline"))
-        report = do_drift(export, load_baseline(s["baseline"].value), as_of_date(as_of),
+        report = do_drift(export, load_baseline(s["baseline"].value, export), as_of_date(as_of),
                           against=against, store=Store(s["store"].value), ignore=ignore or (),
                           fail_on=fail_on, source=source,
                           allow_other_agency=allow_other_agency)
@@ -193,7 +193,7 @@ def history(
         s = settings(baseline=(baseline, "--baseline"), fail_on=(None, "--fail-on"))
         options = Options(as_of=as_of_date(as_of), fail_on=Severity(s["fail_on"].value),
                           allow_unknown=bool(s["allow_unknown"].value))
-        timeline = do_history(path, load_baseline(s["baseline"].value), options, git=git,
+        timeline = do_history(path, load_baseline(s["baseline"].value, path), options, git=git,
                               fail_on=fail_on, ignore=ignore or (), source=source,
                               allow_other_agency=allow_other_agency)
     except LprLintError as exc:

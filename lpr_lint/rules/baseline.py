@@ -50,6 +50,15 @@ BUILTIN_BASELINES: dict[str, str] = {
 state's code as its id (``--baseline auto`` relies on it; a test holds each file to it)."""
 TEMPLATE_BASELINES: frozenset[str] = frozenset({"core"})
 """Built-in baselines that are abstract: bases for others, never checked against."""
+AUTO_ID = "auto"
+"""``--baseline auto``: each export under its own state's baseline."""
+
+
+class Auto:
+    """The choice ``--baseline auto``: a baseline per export, from ``agency.state``."""
+
+
+AUTO = Auto()
 """Built-in baselines by name → file under ``baselines/``."""
 
 BASIS_LABELS = {

@@ -8,11 +8,18 @@ from dataclasses import replace
 
 from lpr_lint import __version__
 from lpr_lint.errors import InputError
-from lpr_lint.load.files import DEFAULT_MAX_BYTES, EXTENSIONS
-from lpr_lint.model import FileResult, Report
+from lpr_lint.load.files import DEFAULT_MAX_BYTES, EXTENSIONS, Document
+from lpr_lint.model import BaselineInfo, FileResult, FileStatus, Finding, Report, RuleInfo, gates
 from lpr_lint.paths import display_path
-from lpr_lint.rules.baseline import Baseline
-from lpr_lint.rules.engine import Checker, Options
+from lpr_lint.rules.baseline import (
+    AUTO_ID,
+    BUILTIN_BASELINES,
+    TEMPLATE_BASELINES,
+    Auto,
+    Baseline,
+    load_baseline,
+)
+from lpr_lint.rules.engine import Checker, Options, rule_infos
 from lpr_lint.rules.waivers import WAIVER_RULES, WaiverSet, apply_waivers
 
 
@@ -42,32 +49,108 @@ def discover(paths: Iterable[str], empty: list[str] | None = None) -> list[str]:
     return sorted(found)
 
 
-def run_check(paths: Iterable[str], baseline: Baseline, options: Options,
+def run_check(paths: Iterable[str], baseline: Baseline | Auto, options: Options,
               max_bytes: int = DEFAULT_MAX_BYTES, waivers: WaiverSet | None = None,
               source: str | None = None) -> Report:
     """Check every export under ``paths``, applying the waivers if any are given.
 
-    ``source`` names the adapter for every file; None detects each file's format.
+    ``baseline`` is one baseline for every file, or :data:`AUTO` to judge each export under
+    its own state's baseline (``agency.state``). ``source`` names the adapter for every
+    file; None detects each file's format.
     """
     from lpr_lint.adapters.load import load_input
 
-    checker = Checker(baseline, options)
+    picker = _Picker(baseline, options)
     empty: list[str] = []
     files = discover(paths, empty)
     # a gate pointed at the wrong folder must not pass silently
     results: list[FileResult] = [
-        checker.input_error(InputError(display_path(d), "no *.json, *.yaml or *.yml files "
-                                       "found in this directory")) for d in empty]
+        picker.error(InputError(display_path(d), "no *.json, *.yaml or *.yml files "
+                                "found in this directory")) for d in empty]
     for path in files:
         shown = display_path(path)
         try:
             loaded = load_input(path, shown, source=source, max_bytes=max_bytes)
+            checker = picker.checker_for(loaded.document)
         except InputError as exc:
-            results.append(checker.input_error(exc))
+            results.append(picker.error(exc))
             continue
         result = checker.check(loaded.document)
+        if picker.auto:
+            result = replace(result, baseline=checker.baseline.info())
         results.append(replace(result, notices=loaded.notices) if loaded.notices else result)
-    if waivers is None:
-        return checker.report(results, __version__)
-    results = apply_waivers(results, waivers, options.as_of, checker.is_gating)
-    return checker.report(results, __version__, extra_rules=WAIVER_RULES)
+    extra: tuple[RuleInfo, ...] = ()
+    if waivers is not None:
+        results = apply_waivers(results, waivers, options.as_of, picker.is_gating)
+        extra = WAIVER_RULES
+    return picker.report(results, extra)
+
+
+class _Picker:
+    """The checker for each export: one baseline for all, or each export's state's."""
+
+    def __init__(self, baseline: Baseline | Auto, options: Options) -> None:
+        self.options = options
+        self.auto = isinstance(baseline, Auto)
+        self._checkers: dict[str, Checker] = {}
+        self._fixed = None if isinstance(baseline, Auto) else Checker(baseline, options)
+
+    def checker_for(self, doc: Document) -> Checker:
+        if self._fixed is not None:
+            return self._fixed
+        bid = state_baseline(doc)
+        if bid not in self._checkers:
+            self._checkers[bid] = Checker(load_baseline(bid), self.options)
+        return self._checkers[bid]
+
+    def is_gating(self, finding: Finding) -> bool:
+        return gates(finding, self.options.fail_on, self.options.allow_unknown)
+
+    def error(self, exc: InputError) -> FileResult:
+        return FileResult(path=exc.path, sha256=None, status=FileStatus.ERROR,
+                          error_message=exc.message, error_line=exc.line,
+                          error_column=exc.column)
+
+    def report(self, results: list[FileResult], extra: tuple[RuleInfo, ...]) -> Report:
+        if self._fixed is not None:
+            return self._fixed.report(results, __version__, extra_rules=extra)
+        used = [self._checkers[k].baseline for k in sorted(self._checkers)]
+        rules: dict[str, RuleInfo] = {}
+        for b in used:
+            for info in rule_infos(b):
+                rules.setdefault(info.id, info)
+        return Report(
+            tool_version=__version__, baseline=auto_info(used),
+            as_of=self.options.as_of.isoformat(), fail_on=self.options.fail_on,
+            allow_unknown=self.options.allow_unknown, strict=self.options.strict,
+            files=tuple(sorted(results, key=lambda r: r.path)),
+            rules=tuple(rules.values()) + extra)
+
+
+def state_baseline(doc: Document) -> str:
+    """The built-in baseline of an export's ``agency.state`` (``--baseline auto``); an
+    InputError naming the file when it gives no state or its state has no baseline."""
+    agency = doc.data.get("agency") if isinstance(doc.data, dict) else None
+    state = agency.get("state") if isinstance(agency, dict) else None
+    line, column = doc.locate("/agency/state")
+    checkable = sorted(set(BUILTIN_BASELINES) - TEMPLATE_BASELINES)
+    if not isinstance(state, str) or not state.strip():
+        found = "no agency.state" if state is None else f"agency.state {state!r} is not a state"
+        raise InputError(doc.path, f"{found}, so --baseline auto cannot choose a baseline; add "
+                         "the agency's state to the export or give --baseline ID", line, column)
+    bid = state.strip().lower()
+    if bid not in checkable:
+        raise InputError(doc.path, f"no baseline ships for agency.state {state!r} (baselines: "
+                         f"{', '.join(checkable)}); give one with --baseline ID or FILE",
+                         line, column)
+    return bid
+
+
+def auto_info(used: list[Baseline]) -> BaselineInfo:
+    """The report's baseline under ``--baseline auto``: the baselines it used."""
+    import hashlib
+
+    listed = ", ".join(f"{b.id} {b.version}" for b in used) or "none used"
+    digest = hashlib.sha256("\n".join(f"{b.id} {b.sha256}" for b in used).encode()).hexdigest()
+    return BaselineInfo(id=AUTO_ID, version=f"({listed})", sha256=digest,
+                        title="each export judged under its own state's baseline")
