@@ -59,12 +59,12 @@ class Auto:
 
 
 AUTO = Auto()
-"""Built-in baselines by name → file under ``baselines/``."""
 
 BASIS_LABELS = {
     "statute": "statute",
     "derived": "derived from statute",
     "best_practice": "best practice",
+    "unverified_statute": "statute, unverified (check the official text)",
 }
 PLACEHOLDER = re.compile(r"\{(@?[A-Za-z_][A-Za-z0-9_]*)\}")
 """Message placeholders: ``{value}`` (the governed value), ``{@field}`` (a scope field) and
@@ -200,10 +200,15 @@ def basis_problem(basis: str, sources: list[Mapping[str, Any]]) -> str | None:
 
     ``statute`` and ``derived`` (a check inferred from a statute) need at least one cited
     statute that is not unverified; ``best_practice`` needs at least one cited source of any
-    kind that is not unverified. A rule never claims more than its strongest source allows.
+    kind that is not unverified; ``unverified_statute`` (a statute's rule whose text or number
+    the sources do not confirm) needs a cited statute of any reliability. A rule never claims
+    more than its strongest source allows.
     """
     checked = [s for s in sources if s["reliability"] != "unverified"]
-    if basis in ("statute", "derived"):
+    if basis == "unverified_statute":
+        if not any(s["kind"] == STATUTE_KIND for s in sources):
+            return "basis unverified_statute needs a cited statute"
+    elif basis in ("statute", "derived"):
         if not any(s["kind"] == STATUTE_KIND for s in checked):
             return (f"basis {basis} needs a cited statute that is not unverified (cited: "
                     + ", ".join(f"{s['cite']} [{s['kind']}, {s['reliability']}]"

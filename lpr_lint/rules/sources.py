@@ -96,8 +96,9 @@ def sources_markdown(baseline: Baseline) -> str:
         f"> {md_escape(baseline.disclaimer or 'Not legal advice.')}",
         "",
         "A rule's basis never claims more than its sources allow: `statute` and "
-        "`derived from statute` need a cited Connecticut statute that is not unverified; "
-        "`best practice` needs a cited source that is not unverified. Each citation says "
+        "`derived from statute` need a cited statute that is not unverified; "
+        "`best practice` needs a cited source that is not unverified; a statute whose text or "
+        "number is unverified is shown as such. Each citation says "
         "what the rule relies on the source for.",
         "",
         "| Source | Kind | Reliability | Rules |",
