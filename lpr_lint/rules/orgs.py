@@ -46,6 +46,7 @@ from typing import Any
 from lpr_lint.errors import BaselineError
 from lpr_lint.load import data as resources
 from lpr_lint.patterns import compile_pattern, union, union1
+from lpr_lint.rules import gazetteer as places
 
 MAX_NAME_LENGTH = 1000
 """Longer "names" are not organisation names: they are ``unknown`` without being read."""
@@ -190,150 +191,6 @@ def _rules() -> _Rules:
     )
 
 
-# --- names without a state: gazetteer, regional bodies, universities -----------------------
-
-_FOLD_WORDS = {"saint": "st", "sainte": "ste", "mount": "mt", "fort": "ft"}
-_FOLD_TOKEN = re.compile(r"[a-z0-9]+")
-_SEGMENT_CUT = re.compile(r"\s+-\s*|\s*-\s+|[()\[\],:;/]")
-
-
-def _fold(text: str) -> tuple[str, ...]:
-    """``text`` as comparable words: case, accents, apostrophes and punctuation folded,
-    ``&`` read as ``and``, Saint/Mount/Fort as St/Mt/Ft ("Mt. San Antonio" is "Mount San
-    Antonio")."""
-    import unicodedata  # only names without a state get here: not at import
-
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    plain = plain.lower().replace("&", " and ").replace("'", "")
-    return tuple(_FOLD_WORDS.get(t, t) for t in _FOLD_TOKEN.findall(plain))
-
-
-def place_key(name: str) -> str:
-    """The key a county or place name is looked up by ("St. Louis", "Saint Louis" and
-    "De Kalb", "DeKalb" alike)."""
-    return "".join(_fold(name))
-
-
-@dataclass(frozen=True, slots=True)
-class _Stateless:
-    lookups: tuple[tuple[re.Pattern[str], str], ...]
-    """(suffix pattern, gazetteer table)."""
-    bodies: tuple[tuple[re.Pattern[str], str], ...]
-    """(pattern, state) of the curated regional bodies and tribes."""
-
-
-def _check_sources(path: str, data: Any, key: str) -> None:
-    ids = [s["id"] for s in data["sources"]]
-    if len(set(ids)) != len(ids):
-        raise BaselineError(f"{path}: a source id is listed twice")
-    for entry in data[key]:
-        if entry["source"] not in ids:
-            raise BaselineError(f"{path}: unknown source {entry['source']!r}")
-
-
-@functools.cache
-def _stateless() -> _Stateless:
-    """``stateless-names.yaml``, loaded, checked and compiled once (on the first name with no
-    state)."""
-    path, data = _load("stateless-names.yaml", "stateless-names.schema.json")
-    _check_sources(path, data, "bodies")
-    return _Stateless(
-        lookups=tuple((compile_pattern(path, e["pattern"], groups=1), e["table"])
-                      for e in data["lookups"]),
-        bodies=tuple((compile_pattern(path, e["pattern"]), e["state"]) for e in data["bodies"]),
-    )
-
-
-@functools.cache
-def _gazetteer() -> Mapping[str, Mapping[str, frozenset[str]]]:
-    """``gazetteer.yaml`` as table → place key → the states that have a place of that name;
-    loaded once, on the first name whose state only a place can tell."""
-    _, data = _load("gazetteer.yaml", "gazetteer.schema.json")
-    tables: dict[str, dict[str, frozenset[str]]] = {}
-    for table in ("counties", "places"):
-        index: dict[str, set[str]] = {}
-        for state, names in data[table].items():
-            for name in names.split("|"):
-                key = place_key(name)
-                if key:
-                    index.setdefault(key, set()).add(state)
-        tables[table] = {k: frozenset(v) for k, v in index.items()}
-    return tables
-
-
-@dataclass(frozen=True, slots=True)
-class _Universities:
-    names: Mapping[tuple[str, ...], tuple[tuple[str, bool], ...]]
-    """Folded name → (state, public) of each institution listing it."""
-    longest: int
-    """The most words in one name."""
-
-
-@functools.cache
-def _universities() -> _Universities:
-    """``universities.yaml``, loaded and indexed once (on the first university's name)."""
-    path, data = _load("universities.yaml", "universities.schema.json")
-    _check_sources(path, data, "institutions")
-    names: dict[tuple[str, ...], list[tuple[str, bool]]] = {}
-    for entry in data["institutions"]:
-        for name in (entry["name"], *entry.get("also", ())):
-            folded = _fold(name)
-            if folded and (entry["state"], entry["public"]) not in names.get(folded, []):
-                names.setdefault(folded, []).append((entry["state"], entry["public"]))
-    return _Universities({k: tuple(v) for k, v in names.items()},
-                         max(len(k) for k in names))
-
-
-def _university(text: str, state: str | None) -> tuple[bool | None, frozenset[str]]:
-    """Whether the university named in ``text`` is public (None: not listed, or the listed
-    names found disagree), and the states of the institutions found. At each word the longest
-    listed name wins; an institution in another state than ``state`` (the name's own) is not
-    it."""
-    table = _universities()
-    words = _fold(text)
-    found: list[tuple[str, bool]] = []
-    i = 0
-    while i < len(words):
-        for n in range(min(table.longest, len(words) - i), 0, -1):
-            hit = table.names.get(words[i:i + n])
-            if hit is not None:
-                found.extend(e for e in hit if state is None or e[0] == state)
-                i += n
-                break
-        else:
-            i += 1
-    publics = {public for _, public in found}
-    return (publics.pop() if len(publics) == 1 else None), frozenset(s for s, _ in found)
-
-
-def _place_states(text: str) -> list[frozenset[str]]:
-    """The states of every gazetteer hit and curated body in ``text`` (one set per hit)."""
-    rules = _stateless()
-    hits = [frozenset({state}) for pattern, state in rules.bodies if pattern.search(text)]
-    gazetteer: Mapping[str, Mapping[str, frozenset[str]]] | None = None
-    for segment in _SEGMENT_CUT.split(text):
-        segment = segment.strip()
-        if not segment:
-            continue
-        for pattern, table in rules.lookups:
-            m = pattern.match(segment)
-            if m is None:
-                continue
-            gazetteer = gazetteer or _gazetteer()
-            states = gazetteer[table].get(place_key(m.group(1)))
-            if states:
-                hits.append(states)
-    return hits
-
-
-def _common_state(hits: list[frozenset[str]]) -> str | None:
-    """The one state every hit allows, or None."""
-    if not hits:
-        return None
-    common = frozenset.intersection(*hits)
-    return next(iter(common)) if len(common) == 1 else None
-
-
 # --- reading a name -------------------------------------------------------------------------
 
 
@@ -460,11 +317,11 @@ def classify(name: str, gazetteer: bool = True) -> OrgClass:
     state = _code_state(core, rules) or _named_state(core, rules)
     hits: list[frozenset[str]] = []
     if kind == "university":
-        public, listed = _university(core, state)
+        public, listed = places.university(core, state)
         if listed:
             hits.append(listed)
     if state is None and gazetteer:
-        state = _common_state(hits + _place_states(core))
+        state = places.common_state(hits + places.place_states(core))
     if kind == "unknown" and state is None and not inactive:
         return UNKNOWN
     return OrgClass(kind, state, inactive, public)
@@ -473,8 +330,9 @@ def classify(name: str, gazetteer: bool = True) -> OrgClass:
 def forget() -> None:
     """Drop what was loaded, compiled and read (for tests that swap the data files)."""
     for cached in (_states, _kind_source, _kind_subs, _compiled_kind, _inactive, _rules,
-                   _stateless, _gazetteer, _universities, kind_among, classify):
+                   kind_among, classify):
         cached.cache_clear()
+    places.forget()
 
 
 def export_kind(org: OrgClass | str) -> str | None:
