@@ -46,7 +46,6 @@ from typing import Any
 from lpr_lint.errors import BaselineError
 from lpr_lint.load import data as resources
 from lpr_lint.patterns import compile_pattern, union, union1
-from lpr_lint.rules import gazetteer as places
 
 MAX_NAME_LENGTH = 1000
 """Longer "names" are not organisation names: they are ``unknown`` without being read."""
@@ -316,6 +315,8 @@ def classify(name: str, gazetteer: bool = True) -> OrgClass:
     public = rules.public.get(kind)
     state = _code_state(core, rules) or _named_state(core, rules)
     hits: list[frozenset[str]] = []
+    if kind == "university" or (state is None and gazetteer):
+        from lpr_lint.rules import gazetteer as places  # names without a state only
     if kind == "university":
         public, listed = places.university(core, state)
         if listed:
@@ -332,6 +333,8 @@ def forget() -> None:
     for cached in (_states, _kind_source, _kind_subs, _compiled_kind, _inactive, _rules,
                    kind_among, classify):
         cached.cache_clear()
+    from lpr_lint.rules import gazetteer as places
+
     places.forget()
 
 
