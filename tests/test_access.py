@@ -248,13 +248,16 @@ def test_a_label_does_not_launder_a_private_or_out_of_state_recipient() -> None:
 
 def test_missing_state_and_kind_come_from_the_name() -> None:
     report = of(export({"name": "Harris County TX SO", "direction": "outbound"},
-                       {"name": "NCRIC", "direction": "outbound"}))
-    harris, ncric = named(report)["Harris County TX SO"], named(report)["NCRIC"]
+                       {"name": "MOCIC", "direction": "outbound"},  # spans several states
+                       {"name": "NCRIC", "direction": "outbound"}))  # a CA fusion centre
+    harris, mocic = named(report)["Harris County TX SO"], named(report)["MOCIC"]
     assert (harris.state, harris.kind, harris.flags) == ("TX", "county", ())
     assert harris.kind_text == "county (kind and state from its name)"
-    assert (ncric.state, ncric.kind) == (None, "unknown")
-    assert [g.state for g in report.outside.groups] == ["TX", None]  # unknown last
-    assert "state unknown\n    kind unknown\n      NCRIC (outbound)" in render(report, "text")
+    assert (mocic.state, mocic.kind) == (None, "unknown")
+    ncric = named(report)["NCRIC"]
+    assert (ncric.state, ncric.kind) == ("CA", "unknown")  # a fusion centre has no export kind
+    assert [g.state for g in report.outside.groups] == ["CA", "TX", None]  # unknown last
+    assert "state unknown\n    kind unknown\n      MOCIC (outbound)" in render(report, "text")
 
 
 def test_the_agency_itself_and_its_state_from_its_name() -> None:
@@ -423,7 +426,7 @@ def test_a_portal_snapshot_uses_the_classifier() -> None:
     report = report_of(path)
     assert report.source == "flock-portal" and report.agency_state == "CA"
     who = named(report)
-    assert who["Houston TX PD"].state == "TX" and who["Shasta County SO"].state is None
+    assert who["Houston TX PD"].state == "TX" and who["Shasta County SO"].state == "CA"
     assert who["Pinecrest CA PD"].flags == ("this agency itself",)
     assert report.outside.counts.permissions_unknown == report.outside.counts.recipients
     assert not report.inside.known

@@ -51,13 +51,13 @@ def _raw(bid: str) -> dict[str, Any]:
 
 def _example(bid: str) -> Path:
     found = sorted(STATES.glob(f"{bid}-*.yaml"))
-    assert len(found) == 1, f"baseline {bid} needs one compliant example examples/states/{bid}-*.yaml"
+    assert len(found) == 1, f"{bid} needs one compliant example examples/states/{bid}-*.yaml"
     return found[0]
 
 
 def test_the_registry_is_the_baseline_folder() -> None:
     assert sorted(BUILTIN_BASELINES) == FILES
-    assert {k: v for k, v in BUILTIN_BASELINES.items()} == {b: f"{b}.yaml" for b in FILES}
+    assert {b: f"{b}.yaml" for b in FILES} == BUILTIN_BASELINES
 
 
 @pytest.mark.parametrize("bid", FILES)

@@ -141,7 +141,7 @@ def _where(name: str, labelled_state: str | None, labelled_kind: str | None, hom
     """(state, kind, the name's state, the name's kind, what disagrees)."""
     flags: list[str] = []
     found = classify(name) if name else None
-    named_kind = export_kind(found.kind) if found is not None else None
+    named_kind = export_kind(found) if found is not None else None
     named_state = found.state if found is not None else None
     label = " ".join(x for x in (labelled_kind, labelled_state) if x)
     named = " ".join(x for x in (named_kind, named_state) if x and x != FEDERAL)

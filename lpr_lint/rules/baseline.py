@@ -258,19 +258,27 @@ def load_baseline(spec: str) -> Baseline:
     seen: set[str] = set()
     for raw, origin in zip(data["rules"], composed.origins, strict=True):
         where = (origin.locate, origin.pointer)
+        path = origin.path
+        if origin.path != composed.path:  # inherited as it is: the extending file must act
+            line, _ = origin.locate(origin.pointer)
+            where = (composed.locate, "/extends")
+            path = composed.path
+            inherited = f"{raw['id']} (inherited from {origin.path}:{line})"
+        else:
+            inherited = raw["id"]
         try:
             if not applies(raw.get("applies_if", {}), params):
                 continue
         except ParameterError as exc:
-            raise _fail(origin.path, f"{raw['id']}: {exc}", where) from None
+            raise _fail(path, f"{inherited}: {exc}", where) from None
         missing = incomplete(raw)
         if missing:
-            raise _fail(origin.path, f"{raw['id']} has no {', '.join(missing)}: a rule of a "
+            raise _fail(path, f"{inherited} has no {', '.join(missing)}: a rule of a "
                         "baseline that is checked against needs them (amend the inherited "
                         "rule with this baseline's sources and dates, or drop it)", where)
-        rules.append(_build_rule(origin.path, raw, sources, where, params))
+        rules.append(_build_rule(path, raw, sources, where, params))
         if rules[-1].id in seen:
-            raise _fail(origin.path, f"rule id {rules[-1].id} is used twice", where)
+            raise _fail(path, f"rule id {rules[-1].id} is used twice", where)
         seen.add(rules[-1].id)
     return Baseline(
         id=data["baseline"], version=data["version"], title=data["title"],
