@@ -219,3 +219,28 @@ def test_parameters_fill_rule_texts() -> None:
     assert "{param." not in rule.message and "California data may go only" in rule.message
     assert set(rule.parameters) >= {"recipient_states", "state_name"}
     assert _dt.date(2016, 1, 1) == rule.effective
+
+
+def test_the_worked_overlay_example(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(EXAMPLES / "overlay")
+    result = CliRunner().invoke(app, ["check", "../compliant/lakeside-ct-pd.yaml", "--as-of",
+                                      AS_OF.isoformat(), "-f", "json"])
+    assert result.exit_code == 1
+    import json
+
+    report = json.loads(result.stdout)
+    assert report["baseline"]["id"] == "lakeside"
+    assert sorted((f["rule_id"], f["pointer"]) for f in report["findings"]) == [
+        ("LAKESIDE-RET-001", "/retention/plate_reads_days"),
+        ("LAKESIDE-SHR-001", "/sharing/partners/2/name"),
+        ("LAKESIDE-SHR-001", "/sharing/partners/3/name")]
+    town = load_baseline(".lpr-lint-baseline.yaml")
+    assert town.chain == ("lakeside", "ct")
+    assert town.parameters["elevated_role_max_users"].value == 3
+    assert town.rule("CT-SHR-008").severity.value == "high"  # type: ignore[union-attr]
+
+
+def test_the_overlay_files_are_not_taken_for_exports() -> None:
+    from lpr_lint.rules.run import discover
+
+    assert [p for p in discover([str(EXAMPLES)]) if "/overlay/" in p] == []

@@ -17,7 +17,7 @@ from lpr_lint import TOOL_NAME, __version__
 from lpr_lint.cli.access import access
 from lpr_lint.cli.audit import audit
 from lpr_lint.cli.certify import certify, verify_cert
-from lpr_lint.cli.check import check, convert, explain, rules, schema, sources
+from lpr_lint.cli.check import baselines, check, convert, explain, rules, schema, sources
 from lpr_lint.cli.exits import ExitCode
 from lpr_lint.cli.history import approve, drift, history, ledger_app
 from lpr_lint.cli.setup import config, init
@@ -48,7 +48,8 @@ def _root(
     """Check LPR/ALPR platform configuration exports."""
 
 
-for command in (check, schema, rules, sources, explain, convert, approve, drift, history):
+for command in (check, schema, rules, sources, baselines, explain, convert, approve, drift,
+                history):
     app.command()(command)
 app.add_typer(ledger_app, name="ledger")
 app.command()(config)

@@ -172,6 +172,27 @@ def sources(
     _print_listing(SOURCE_LISTINGS, output_format, baseline)
 
 
+BASELINE_LISTINGS = {"text": "lpr_lint.rules.shipped:baselines_text",
+                     "json": "lpr_lint.rules.shipped:baselines_json",
+                     "markdown": "lpr_lint.rules.shipped:baselines_markdown"}
+"""``baselines --format``: the baselines that ship."""
+
+
+def baselines(
+    output_format: Annotated[str, choice(
+        BASELINE_LISTINGS, "--format", "-f", help="text, json or markdown.")] = "text",
+) -> None:
+    """List the baselines that ship: version, what each extends, its rules and the share of
+    them that rest on primary sources."""
+    from lpr_lint.rules.shipped import shipped
+
+    try:
+        items = shipped()
+    except LprLintError as exc:
+        fatal(str(exc))
+    typer.echo(load(BASELINE_LISTINGS, output_format)(items), nl=False)
+
+
 def explain(
     rule_id: Annotated[str, typer.Argument(metavar="RULE-ID", help="A rule id, e.g. CT-RET-001.",
                                            show_default=False)],
@@ -181,13 +202,31 @@ def explain(
     from lpr_lint.rules.explain import UnknownRule, explain_rule
 
     try:
-        base = load_baseline(settings(baseline=(baseline, "--baseline"))["baseline"].value)
-        text = explain_rule(base, rule_id)
+        s = settings(baseline=(baseline, "--baseline"))
+        spec = s["baseline"].value
+        if spec == "auto" or (baseline is None and not _has_rule(spec, rule_id)):
+            spec = _baseline_of(rule_id) or spec  # CA-SHR-001 is California's
+        text = explain_rule(load_baseline(spec), rule_id)
     except UnknownRule as exc:
         fatal(str(exc), ExitCode.USAGE)
     except LprLintError as exc:
         fatal(str(exc))
     typer.echo(text, nl=False)
+
+
+def _has_rule(spec: str, rule_id: str) -> bool:
+    if spec == "auto":
+        return False
+    return any(r.id.lower() == rule_id.lower() for r in load_baseline(spec).rules)
+
+
+def _baseline_of(rule_id: str) -> str | None:
+    """The built-in baseline whose rule ids carry this id's prefix (``CA-`` → ``ca``)."""
+    from lpr_lint.rules.baseline import BUILTIN_BASELINES, TEMPLATE_BASELINES
+
+    prefix = rule_id.split("-", 1)[0].lower()
+    found = prefix in BUILTIN_BASELINES and prefix not in TEMPLATE_BASELINES
+    return prefix if found else None
 
 
 def _as_json(data: Any) -> str:
