@@ -186,7 +186,7 @@ def test_sources_listing_in_every_format(ct_baseline: Any) -> None:
     code, text = run("sources")
     assert code == 0 and "36 sources" in text.splitlines()[1]
     block = text.split("PA 26-14 § 13(d)  [pa26-14-s13d]\n", 1)[1].split("\n\n", 1)[0]
-    assert "  Connecticut statute; third-party summary" in block
+    assert "  statute; third-party summary" in block
     assert "  - CT-SHR-001 (statute): Requires: outside Connecticut only" in block
     code, out = run("sources", "--format", "json")
     data = json.loads(out)

@@ -18,7 +18,7 @@ from lpr_lint.rules.baseline import Baseline, Rule
 from lpr_lint.rules.explain import RELIABILITY_LABELS
 
 KIND_LABELS = {
-    "statute": "statute of the baseline's state",
+    "statute": "statute",
     "bill": "bill, not shown to be enacted",
     "model_law": "another state's law, used as a model",
     "model_policy": "model or agency policy",
