@@ -107,7 +107,7 @@ BAD = [
     ("itself", 'baseline: a\nversion: "1"\nextends: self.yaml\n', "self.yaml",
      ":3:1: invalid baseline: a baseline cannot extend itself"),
     ("unknown parent", 'baseline: a\nversion: "1"\nextends: nope\n', "a.yaml",
-     ":3:1: invalid baseline: extends nope: no built-in baseline of that name (built-in: ca"),
+     ":3:1: invalid baseline: extends nope: no built-in baseline of that name (built-in: ar, ca"),
     ("unknown parameter", 'baseline: a\nversion: "1"\nextends: ct\nset:\n  retention: 7\n',
      "a.yaml", ":5:3: invalid baseline: cannot set parameter 'retention': ct declares no such "
      "parameter"),

@@ -42,9 +42,24 @@ from lpr_lint.rules.parameters import (
 from lpr_lint.rules.validator import Validator
 
 BUILTIN_BASELINES: dict[str, str] = {
+    "ar": "ar.yaml",
     "ca": "ca.yaml",
     "core": "core.yaml",
     "ct": "ct.yaml",
+    "ga": "ga.yaml",
+    "il": "il.yaml",
+    "md": "md.yaml",
+    "me": "me.yaml",
+    "mn": "mn.yaml",
+    "mt": "mt.yaml",
+    "nc": "nc.yaml",
+    "ne": "ne.yaml",
+    "nh": "nh.yaml",
+    "or": "or.yaml",
+    "ut": "ut.yaml",
+    "va": "va.yaml",
+    "vt": "vt.yaml",
+    "wa": "wa.yaml",
 }
 """Every baseline that ships: id → file under ``baselines/``. A state's baseline has the
 state's code as its id (``--baseline auto`` relies on it; a test holds each file to it)."""

@@ -74,7 +74,8 @@ def baselines_text(items: list[Shipped]) -> str:
         if s.abstract:
             what = f"templates for state baselines ({s.rules} rule templates; not checked against)"
         else:
-            what = f"{s.rules} rules, {s.share} on primary sources ({s.primary})"
+            what = (f"{s.rules} rule{'s' if s.rules != 1 else ''}, {s.share} on primary "
+                    f"sources ({s.primary})")
         parent = f"; extends {s.extends}" if s.extends else ""
         lines.append(f"{s.id:<{width}}  {s.version:<10}  {s.title}\n{'':<{width}}  "
                      f"{'':<10}  {what}{parent}")
