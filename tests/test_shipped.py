@@ -35,7 +35,7 @@ def test_the_text_and_markdown_listings() -> None:
     assert "ca    2026.12.0" in text and "% on primary sources" in text
     assert "not checked against" in text and "Not legal advice." in text
     md = CliRunner().invoke(app, ["baselines", "-f", "markdown"]).stdout
-    assert md.startswith("| Baseline | Version |") and "| `ct` |" in md
+    assert md.startswith("# Baselines that ship") and "| `ct` |" in md
 
 
 def test_explain_finds_a_rule_of_another_states_baseline() -> None:
@@ -46,3 +46,12 @@ def test_explain_finds_a_rule_of_another_states_baseline() -> None:
     assert result.exit_code == 2  # asked for Connecticut's: not there
     result = runner.invoke(app, ["explain", "CT-RET-001", "--baseline", "auto"])
     assert result.exit_code == 0 and result.stdout.startswith("CT-RET-001: ")
+
+
+def test_the_baselines_reference_is_up_to_date() -> None:
+    from conftest import ROOT
+
+    current = (ROOT / "docs" / "baselines.md").read_text(encoding="utf-8")
+    assert current == CliRunner().invoke(app, ["baselines", "-f", "markdown"]).stdout, (
+        "docs/baselines.md is stale; regenerate it with: "
+        "lpr-lint baselines --format markdown > docs/baselines.md")
