@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import datetime as _dt
 import functools
+import json
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +89,6 @@ def test_auto_judges_each_file_by_its_own_state(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["check", "--baseline", "auto", "--as-of",
                                       AS_OF.isoformat(), "-f", "json", str(tmp_path)])
     assert result.exit_code == 1, result.output
-    import json
 
     report = json.loads(result.stdout)
     chosen = {Path(f["path"]).name: f["baseline"]["id"] for f in report["files"]}
@@ -186,3 +186,30 @@ def test_every_unknown_is_a_missing_value(bid: str) -> None:
              and r.pointer.rsplit("/", 1)[1] in ("state", "kind")}
     if rules:
         assert judged and all(f.outcome is Outcome.UNKNOWN for f in judged)
+
+
+def test_baseline_auto_in_the_configuration(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".lpr-lint.yaml").write_text("baseline: auto\n", encoding="utf-8")
+    ca = tmp_path / "ca.yaml"
+    ca.write_bytes(_example("ca").read_bytes())
+    (tmp_path / "nostate.json").write_text('{"format_version": "1.0"}', encoding="utf-8")
+    runner, as_of = CliRunner(), ["--as-of", AS_OF.isoformat()]
+    result = runner.invoke(app, ["check", "ca.yaml", *as_of])
+    assert result.exit_code == 0 and "baseline auto (ca " in result.stdout
+    made = runner.invoke(app, ["certify", "ca.yaml", "--vendor", "V", "--out", "c.json", *as_of])
+    assert made.exit_code == 0, made.output
+    assert json.loads((tmp_path / "c.json").read_text())["baseline"]["id"] == "ca"
+    assert runner.invoke(app, ["verify-cert", "c.json", "ca.yaml"]).exit_code == 0
+    portal = ROOT / "tests" / "data" / "flock" / "portal" / "pinecrest-ca-pd"
+    history = runner.invoke(app, ["history", str(portal), *as_of])
+    assert history.exit_code in (0, 1) and "baseline ca " in history.stdout
+    for command in (["drift", "nostate.json"], ["certify", "nostate.json", "--vendor", "V",
+                                                 "--out", "d.json"], ["access", "nostate.json"]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 3, (command, result.output)
+        assert "nostate.json:1:1: error: no agency.state" in result.stderr
+        assert "Traceback" not in result.output
+    result = runner.invoke(app, ["schema"])
+    assert result.exit_code == 2 and "name a baseline" in result.stderr

@@ -107,6 +107,13 @@ def load_baseline(spec: str, export: str | None = None) -> Baseline:
     from lpr_lint.adapters.load import load_input
     from lpr_lint.rules.run import state_baseline
 
+    if os.path.isdir(export):  # a folder of snapshots: the latest one names the agency
+        snapshots = sorted(f for f in os.listdir(export) if f.endswith((".json", ".yaml",
+                                                                        ".yml")))
+        if not snapshots:
+            fatal(f"{export}: --baseline auto reads the agency's state from an export, and "
+                  "this folder has none; name a baseline", ExitCode.USAGE)
+        export = os.path.join(export, snapshots[-1])
     return load(state_baseline(load_input(export).document))
 
 
@@ -152,13 +159,13 @@ def judging(s: dict[str, Setting], as_of: str | None, allow_unknown: bool = Fals
     from lpr_lint.rules.waivers import load_waivers
 
     base: Baseline | Auto
-    if s["baseline"].value == AUTO_ID:
+    if export is not None:
+        base = load_baseline(s["baseline"].value, export)
+        known = [r.id for r in base.rules]
+    elif s["baseline"].value == AUTO_ID:
         base = AUTO
         known = [r.id for b in sorted(set(BUILTIN_BASELINES) - TEMPLATE_BASELINES)
                  for r in load_baseline(b).rules]
-    elif export is not None:
-        base = load_baseline(s["baseline"].value, export)
-        known = [r.id for r in base.rules]
     else:
         base = load_baseline(s["baseline"].value)
         known = [r.id for r in base.rules]
