@@ -126,10 +126,11 @@ def _compose(path: str, shown: str, resolve: Resolve,
             if key in data:
                 raise _fail(doc.path, doc.locate, f"/{key}",
                             f"{key} needs extends (this baseline has no parent)")
-        rules = copy.deepcopy(data["rules"])
+        # the loader gives each call its own data, so a root is used as it is (no copy:
+        # check start-up); a baseline that extends it copies before it changes anything
+        rules = data["rules"]
         origins = tuple(Origin(doc.path, doc.locate, f"/rules/{i}") for i in range(len(rules)))
-        out = {k: copy.deepcopy(v) for k, v in data.items()}
-        out["rules"] = rules
+        out = dict(data)
         out.setdefault("parameters", {})
         out.setdefault("abstract", False)
         return Composed(out, origins, (data["baseline"],), doc.path, doc.locate)
