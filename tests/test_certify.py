@@ -238,14 +238,31 @@ def test_an_edited_baseline_version_is_a_mismatch(partial_cert: Path) -> None:
 def test_another_baseline_file_is_a_mismatch(partial_cert: Path, tmp_path: Path) -> None:
     text = (ROOT / "baselines" / "ct.yaml").read_text(encoding="utf-8")
     other = tmp_path / "ct-next.yaml"
-    other.write_text(text.replace("value: 373", "value: 380", 1), encoding="utf-8")
+    other.write_text(text.replace("baseline: ct\n", "baseline: ct-next\n", 1)
+                     .replace("value: 373", "value: 380", 1), encoding="utf-8")
     code, out, _ = run("verify-cert", str(partial_cert), PARTIAL, "--baseline", str(other))
     assert code == 1 and "baseline sha256 differs" in out
+    # a copy may not pass itself off as the built-in baseline: same id, another file
+    same_id = tmp_path / "ct-copy.yaml"
+    same_id.write_text(text, encoding="utf-8")
+    code, _, err = run("verify-cert", str(partial_cert), PARTIAL, "--baseline", str(same_id))
+    assert code == 3 and "baseline id 'ct' is a built-in baseline's" in err
+
+
+def test_a_certificate_records_the_composed_digest(tmp_path: Path) -> None:
+    text = (ROOT / "baselines" / "ct.yaml").read_text(encoding="utf-8").replace(
+        "baseline: ct\n", "baseline: ct-local\n", 1)
+    local = tmp_path / "ct-local.yaml"
+    local.write_text(text, encoding="utf-8")
+    cert = tmp_path / "c.json"
+    code, out, _ = run("certify", COMPLIANT, "--vendor", "V", "--out", str(cert), "--baseline",
+                       str(local), "--as-of", "2027-02-01")
+    assert code in (0, 1), out
     # the digest is the composed baseline's: a comment or a new layout changes nothing
-    same = tmp_path / "ct-commented.yaml"
+    same = tmp_path / "ct-local-commented.yaml"
     same.write_text("# a local copy\n" + text.replace("\n\n", "\n"), encoding="utf-8")
-    code, out, _ = run("verify-cert", str(partial_cert), PARTIAL, "--baseline", str(same))
-    assert "baseline sha256 differs" not in out
+    code, out, _ = run("verify-cert", str(cert), COMPLIANT, "--baseline", str(same))
+    assert code == 0 and "baseline sha256 differs" not in out, out
 
 
 def test_a_re_encoded_export_keeps_its_canonical_hash(tmp_path: Path) -> None:

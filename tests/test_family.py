@@ -132,6 +132,9 @@ BAD = [
      ":5:3: invalid baseline: source 'hb8004' is inherited from ct"),
     ("same id as its parent", 'baseline: ct\nversion: "1"\nextends: ct\n', "a.yaml",
      ":1:1: invalid baseline: baseline id 'ct' is also the id of"),
+    ("a built-in's id", 'baseline: ca\nversion: "1"\nextends: ct\n', "a.yaml",
+     ":1:1: invalid baseline: baseline id 'ca' is a built-in baseline's; give this baseline "
+     "an id of its own"),
     ("no parent and no rules", 'baseline: a\nversion: "1"\ntitle: t\n', "a.yaml",
      ":1:1: invalid baseline: jurisdiction, export_format, sources, rules missing"),
     ("set without extends", 'baseline: a\nversion: "1"\ntitle: t\njurisdiction: CT\n'
@@ -170,6 +173,13 @@ def test_a_cycle_names_the_chain(tmp_path: Path) -> None:
     got = _error(a)
     assert got.startswith(str(tmp_path / "b.yaml") + ":3:1: invalid baseline: extends ")
     assert "(a cycle of extends: a → b → a)" in got
+
+
+def test_two_files_of_one_chain_with_one_id(tmp_path: Path) -> None:
+    a = _write(tmp_path, "a.yaml", 'baseline: x\nversion: "1"\nextends: b.yaml\n')
+    _write(tmp_path, "b.yaml", 'baseline: x\nversion: "2"\nextends: ct\n')
+    got = _error(a)
+    assert got.startswith(a + ":1:1: invalid baseline: baseline id 'x' is also the id of "), got
 
 
 def test_a_deep_chain_is_refused(tmp_path: Path) -> None:

@@ -295,6 +295,13 @@ def load_baseline(spec: str) -> Baseline:
         if rules[-1].id in seen:
             raise _fail(path, f"rule id {rules[-1].id} is used twice", where)
         seen.add(rules[-1].id)
+    for bid, shown, real, locate in composed.files:  # checked last: a copy's own errors come first
+        name = BUILTIN_BASELINES.get(bid)
+        builtin = None if name is None else str(resources.data_file("baselines", name))
+        if builtin is not None and os.path.realpath(builtin) != real:
+            raise _fail(shown, f"baseline id {bid!r} is a built-in baseline's; give this "
+                        "baseline an id of its own (lpr-lint baselines lists the built-in "
+                        "ids)", (locate, "/baseline"))
     return Baseline(
         id=data["baseline"], version=data["version"], title=data["title"],
         jurisdiction=data["jurisdiction"], disclaimer=data.get("disclaimer", ""),

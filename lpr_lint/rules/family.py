@@ -28,7 +28,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from lpr_lint.errors import BaselineError
@@ -69,6 +69,9 @@ class Composed:
     path: str
     """The file of the baseline itself (the last of the chain)."""
     locate: Locator
+    files: tuple[tuple[str, str, str, Locator], ...] = ()
+    """(baseline id, path shown, real path, locator) of each file of the chain, this one
+    first."""
 
     @property
     def sha256(self) -> str:
@@ -133,7 +136,8 @@ def _compose(path: str, shown: str, resolve: Resolve,
         out = dict(data)
         out.setdefault("parameters", {})
         out.setdefault("abstract", False)
-        return Composed(out, origins, (data["baseline"],), doc.path, doc.locate)
+        return Composed(out, origins, (data["baseline"],), doc.path, doc.locate,
+                        ((data["baseline"], doc.path, real, doc.locate),))
     if len(seen) >= MAX_DEPTH:
         raise _fail(doc.path, doc.locate, "/extends",
                     f"more than {MAX_DEPTH} baselines extend one another")
@@ -143,7 +147,9 @@ def _compose(path: str, shown: str, resolve: Resolve,
         raise _fail(doc.path, doc.locate, "/extends", f"extends {exc}") from None
     parent = _compose(parent_path, parent_shown, resolve,
                       (*seen, (real, data["baseline"], doc)))
-    return _apply(parent, doc)
+    composed = _apply(parent, doc)
+    return replace(composed, files=((data["baseline"], doc.path, real, doc.locate),
+                                    *parent.files))
 
 
 def _apply(parent: Composed, doc: Document) -> Composed:
