@@ -3,7 +3,9 @@ marked with "…"; the README shortens test-data paths)."""
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -55,3 +57,58 @@ def test_readme_sample_matches_the_command(marker: str, args: list[str],
         assert sample[0].split()[2:] == args
         sample = sample[1:]
     in_order(sample, output(*args))
+
+
+def test_the_readme_links_nothing_outside_the_repository() -> None:
+    """A user's clone has no ``../shared``: every link resolves inside the repository."""
+    links = re.findall(r"\]\(([^)\s]+)\)", README)
+    assert links
+    outside = [link for link in links if not link.startswith(("http://", "https://", "#"))
+               and not (ROOT / link.split("#", 1)[0]).resolve().is_relative_to(ROOT.resolve())]
+    assert outside == []
+    missing = [link for link in links if not link.startswith(("http://", "https://", "#"))
+               and not (ROOT / link.split("#", 1)[0]).exists()]
+    assert missing == []
+    assert "](docs/export-format-v1.md)" in README
+
+
+def test_the_readme_schema_command_works(tmp_path: Path) -> None:
+    """The README's check-jsonschema sample runs as written (on a compliant export)."""
+    import json
+    import shutil
+    import subprocess
+    import sys
+
+    from lpr_lint.load.files import load_document
+
+    bindir = Path(sys.executable).parent
+    if not (bindir / "check-jsonschema").exists() and not shutil.which("check-jsonschema"):
+        pytest.skip("check-jsonschema is not installed (pip install -e '.[test]')")
+    marker = "Write it to a file first"
+    commands = block_after(marker)
+    assert any("check-jsonschema" in c for c in commands) and "<(" not in "\n".join(commands)
+    data = load_document(str(ROOT / "examples" / "compliant" / "lakeside-ct-pd.yaml")).data
+    (tmp_path / "town.json").write_text(json.dumps(data), encoding="utf-8")
+    env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    proc = subprocess.run(["bash", "-e", "-c", "\n".join(commands)], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "ok -- validation done" in proc.stdout
+
+
+def test_the_first_command_s_exit_code_and_output_are_explained(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's first command exits 1 on the shipped examples, and says so beside it."""
+    first = block_after("# lpr-lint")[0]
+    assert first.endswith("lpr-lint check --baseline auto examples/")
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(app, ["check", "--baseline", "auto", "examples/"])
+    assert result.exit_code == 1
+    failed = sorted({line.split(":", 1)[0] for line in result.stdout.splitlines()
+                     if line.startswith("examples/") and ": ERROR " not in line})
+    assert failed and all(f.startswith("examples/noncompliant/") for f in failed)
+    after = README.split(first, 1)[1].split("Run the tests", 1)[0]
+    words = " ".join(after.split())
+    assert "exit code 1" in words
+    assert f"the {len(failed)} exports in `examples/noncompliant/`" in words
+    assert "file:line:column: SEVERITY RULE-ID message" in words
