@@ -42,13 +42,20 @@ def child(pointer: str, segment: str | int) -> str:
     return f"{pointer}/{escape(str(segment))}"
 
 
+def is_index(segment: str) -> bool:
+    """Whether a segment is an array index as RFC 6901 writes one: ASCII digits, no leading
+    zero (``"²"`` and ``"٣"`` are digits to Python, not indices; ``"01"`` is no index)."""
+    return (segment.isascii() and segment.isdigit()
+            and (segment == "0" or not segment.startswith("0")))
+
+
 def resolve(document: Any, segments: Sequence[str]) -> Any:
     """The value at ``segments`` or :data:`MISSING` (wrong container types count as missing)."""
     node = document
     for seg in segments:
         if isinstance(node, dict):
             node = node.get(seg, MISSING)
-        elif isinstance(node, list) and seg.isdigit():
+        elif isinstance(node, list) and is_index(seg):
             i = int(seg)
             node = node[i] if i < len(node) else MISSING
         else:

@@ -24,7 +24,16 @@ from lpr_lint.errors import BaselineError
 from lpr_lint.history.kinds import Direction
 from lpr_lint.jsondata import is_date, is_type
 from lpr_lint.load import data as resources
-from lpr_lint.pointer import MISSING, NOT_A_LIST, WILDCARD, expand, join, resolve, split
+from lpr_lint.pointer import (
+    MISSING,
+    NOT_A_LIST,
+    WILDCARD,
+    expand,
+    is_index,
+    join,
+    resolve,
+    split,
+)
 
 if TYPE_CHECKING:
     from lpr_lint.rules.validator import Validator
@@ -45,7 +54,7 @@ _COMPARABLE = {  # values a word compares by size (true > false; ISO dates order
 def pattern_of(pointer: str) -> str:
     """The pattern a concrete pointer falls under: list indices become ``*``
     (``/sharing/partners/3/state`` → ``/sharing/partners/*/state``)."""
-    return join([WILDCARD if s.isdigit() else s for s in split(pointer)])
+    return join([WILDCARD if is_index(s) else s for s in split(pointer)])
 
 
 def combine(directions: Iterator[Direction] | list[Direction]) -> Direction:

@@ -34,7 +34,7 @@ from lpr_lint.history.directions import combine, field_table, format_direction
 from lpr_lint.history.records import Change, ChangeKind, Compliance, Direction
 from lpr_lint.jsondata import is_type
 from lpr_lint.model import Outcome
-from lpr_lint.pointer import MISSING, WILDCARD, child, join, overlaps, resolve, split
+from lpr_lint.pointer import MISSING, WILDCARD, child, is_index, join, overlaps, resolve, split
 from lpr_lint.rules.baseline import Baseline, Rule
 from lpr_lint.rules.engine import evaluate_node, evaluate_rule
 
@@ -238,4 +238,4 @@ def compute_drift(old: Any, new: Any, baseline: Baseline, as_of: _dt.date,
 
 
 def _sort_pointer(pointer: str) -> list[tuple[int, int | str]]:
-    return [(0, int(s)) if s.isdigit() else (1, s) for s in split(pointer)]
+    return [(0, int(s)) if is_index(s) else (1, s) for s in split(pointer)]

@@ -15,15 +15,36 @@ any ``x-*`` key) are ignored. Anything else is a :class:`~lpr_lint.errors.Schema
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Mapping
 from typing import Any
 
 from lpr_lint.errors import SchemaError
-from lpr_lint.jsondata import TYPE_WORDS, describe, is_date, is_type, json_equal, render
-from lpr_lint.pointer import child, escape, split
+from lpr_lint.jsondata import render
+from lpr_lint.pointer import is_index, split
+from lpr_lint.rules.checks import (
+    BOUNDS,
+    NO_ISSUES,
+    Check,
+    Extension,
+    Issue,
+    all_of,
+    any_of_check,
+    array_size_check,
+    bound_check,
+    const_check,
+    contains_check,
+    date_check,
+    enum_check,
+    if_check,
+    items_check,
+    length_check,
+    not_check,
+    one_of_check,
+    pattern_check,
+    properties_check,
+    required_check,
+    type_check,
+)
 
 SUPPORTED_KEYWORDS = frozenset(
     {
@@ -39,20 +60,6 @@ ANNOTATION_KEYWORDS = frozenset(
 SUPPORTED_FORMATS = frozenset({"date"})
 
 
-@dataclass(frozen=True, slots=True)
-class Issue:
-    """One way an instance fails a schema."""
-
-    pointer: str
-    """Where in the instance (for ``required``: the missing member's own pointer)."""
-    keyword: str
-    message: str
-
-
-_NO_ISSUES: tuple[Issue, ...] = ()
-Check = Callable[[Any, str], "tuple[Issue, ...] | list[Issue]"]
-Extension = Callable[[Any, Callable[[Any], Check]], Check]
-"""Builds the check of a keyword beyond JSON Schema from its value and a subschema compiler."""
 
 # --- compiler ---------------------------------------------------------------------------
 
@@ -65,25 +72,34 @@ class _Compiler:
         self.root = root
         self.refs: dict[str, list[Check]] = {}
         self.extensions = extensions or {}
+        self.chain: list[str] = []
+        """$ref targets being compiled since the instance was last descended into."""
 
     def ref(self, target: str) -> Check:
-        if not (target == "#" or target.startswith("#/")):
-            raise SchemaError(f"only local $ref targets are supported, not {target!r}")
+        if target in self.chain:  # back to itself without reading deeper: never ends
+            loop = " → ".join([*self.chain[self.chain.index(target):], target])
+            raise SchemaError(f"$ref loop: {loop} refers back to itself without reading "
+                              "deeper into the value")
         cell = self.refs.get(target)
         if cell is None:
             cell = []
             self.refs[target] = cell
-            node: Any = self.root
-            for seg in split(target[1:]):
-                if not isinstance(node, Mapping) or seg not in node:
-                    raise SchemaError(f"$ref {target!r} does not resolve")
-                node = node[seg]
-            cell.append(self.compile(node))
+            self.chain.append(target)
+            cell.append(self.compile(resolve_ref(self.root, target)))
+            self.chain.pop()
         return lambda x, p: cell[0](x, p)
+
+    def deeper(self, schema: Any) -> Check:
+        """A subschema applied to a part of the value (properties, items, contains)."""
+        chain, self.chain = self.chain, []
+        try:
+            return self.compile(schema)
+        finally:
+            self.chain = chain
 
     def compile(self, schema: Any) -> Check:
         if schema is True:
-            return lambda x, p: _NO_ISSUES
+            return lambda x, p: NO_ISSUES
         if schema is False:
             return lambda x, p: [Issue(p, "false", "no value is allowed here")]
         if not isinstance(schema, Mapping):
@@ -95,309 +111,76 @@ class _Compiler:
                 raise SchemaError(f"unsupported JSON Schema keyword {key!r}")
         checks: list[Check] = []
         s = schema
+        if "$id" in s and s is not self.root:
+            raise SchemaError("$id is supported only at a schema's root (a nested $id changes "
+                              "what $ref resolves against)")
         if "$ref" in s:
             checks.append(self.ref(s["$ref"]))
         if "type" in s:
-            checks.append(_type_check(s["type"]))
+            checks.append(type_check(s["type"]))
         if "enum" in s:
-            checks.append(_enum_check(list(s["enum"])))
+            checks.append(enum_check(list(s["enum"])))
         if "const" in s:
-            checks.append(_const_check(s["const"]))
-        checks.extend(_bound_check(kw, s[kw]) for kw in _BOUNDS if kw in s)
+            checks.append(const_check(s["const"]))
+        checks.extend(bound_check(kw, s[kw]) for kw in BOUNDS if kw in s)
         if "minLength" in s or "maxLength" in s:
-            checks.append(_length_check(s.get("minLength"), s.get("maxLength")))
+            checks.append(length_check(s.get("minLength"), s.get("maxLength")))
         if "pattern" in s:
-            checks.append(_pattern_check(s["pattern"]))
+            checks.append(pattern_check(s["pattern"]))
         if "format" in s:
             if s["format"] not in SUPPORTED_FORMATS:
                 raise SchemaError(f"unsupported format {s['format']!r}")
-            checks.append(_date_check)
+            checks.append(date_check)
         if "required" in s:
-            checks.append(_required_check(tuple(s["required"])))
+            checks.append(required_check(tuple(s["required"])))
         if "properties" in s or "additionalProperties" in s:
-            props = {k: self.compile(v) for k, v in s.get("properties", {}).items()}
+            props = {k: self.deeper(v) for k, v in s.get("properties", {}).items()}
             extra = s.get("additionalProperties", True)
-            checks.append(_properties_check(props, None if extra is True else self.compile(extra),
+            checks.append(properties_check(props, None if extra is True else self.deeper(extra),
                                             extra is False))
         if "items" in s:
-            checks.append(_items_check(self.compile(s["items"])))
+            checks.append(items_check(self.deeper(s["items"])))
         if "contains" in s:
-            checks.append(_contains_check(self.compile(s["contains"]), s["contains"]))
+            checks.append(contains_check(self.deeper(s["contains"]), s["contains"]))
         if "minItems" in s or "maxItems" in s or s.get("uniqueItems"):
-            checks.append(_array_size_check(s.get("minItems"), s.get("maxItems"),
+            checks.append(array_size_check(s.get("minItems"), s.get("maxItems"),
                                             bool(s.get("uniqueItems"))))
         if "allOf" in s:
             subs = [self.compile(x) for x in s["allOf"]]
             checks.extend(subs)
         if "anyOf" in s:
-            checks.append(_any_of_check([self.compile(x) for x in s["anyOf"]]))
+            checks.append(any_of_check([self.compile(x) for x in s["anyOf"]]))
         if "oneOf" in s:
-            checks.append(_one_of_check([self.compile(x) for x in s["oneOf"]]))
+            checks.append(one_of_check([self.compile(x) for x in s["oneOf"]]))
         if "not" in s:
-            checks.append(_not_check(self.compile(s["not"]), s["not"]))
+            checks.append(not_check(self.compile(s["not"]), s["not"]))
         if "if" in s and ("then" in s or "else" in s):
-            checks.append(_if_check(self.compile(s["if"]),
+            checks.append(if_check(self.compile(s["if"]),
                                     self.compile(s["then"]) if "then" in s else None,
                                     self.compile(s["else"]) if "else" in s else None))
         if "$defs" in s and not isinstance(s["$defs"], Mapping):
             raise SchemaError("$defs must be an object")
         checks.extend(build(s[key], self.compile) for key, build in self.extensions.items()
                       if key in s)
-        return _all(checks)
-
-
-def _all(checks: list[Check]) -> Check:
-    if not checks:
-        return lambda x, p: _NO_ISSUES
-    if len(checks) == 1:
-        return checks[0]
-
-    def run(x: Any, p: str) -> list[Issue] | tuple[Issue, ...]:
-        out: list[Issue] = []
-        for c in checks:
-            found = c(x, p)
-            if found:
-                out.extend(found)
-        return out or _NO_ISSUES
-
-    return run
-
-
-def _type_check(spec: str | list[str]) -> Check:
-    names = [spec] if isinstance(spec, str) else list(spec)
-    for n in names:
-        if n not in TYPE_WORDS:
-            raise SchemaError(f"unknown type {n!r}")
-    wanted = " or ".join(TYPE_WORDS[n] for n in names)
-
-    def run(x: Any, p: str) -> list[Issue] | tuple[Issue, ...]:
-        for n in names:
-            if is_type(x, n):
-                return _NO_ISSUES
-        return [Issue(p, "type", f"expected {wanted}, found {describe(x)}")]
-
-    return run
-
-
-def _enum_check(values: list[Any]) -> Check:
-    shown = ", ".join(render(v) for v in values)
-    strings = frozenset(v for v in values if type(v) is str)  # the usual case, by hashing
-    others = [v for v in values if type(v) is not str]
-
-    def run(x: Any, p: str) -> list[Issue] | tuple[Issue, ...]:
-        if x in strings if type(x) is str else any(json_equal(x, v) for v in others):
-            return _NO_ISSUES
-        found = _render_text(x) if type(x) is str else render(x)
-        return [Issue(p, "enum", f"expected one of {shown}; found {found}")]
-
-    return run
-
-
-_render_text = lru_cache(maxsize=4096)(render)
-"""``render`` of a string, remembered (an enum inside ``not`` fails on most values it sees)."""
-
-
-def _const_check(value: Any) -> Check:
-    wanted = render(value)
-    text = type(value) is str
-
-    def run(x: Any, p: str) -> list[Issue] | tuple[Issue, ...]:
-        if (x == value and type(x) is str) if text else json_equal(x, value):
-            return _NO_ISSUES
-        found = _render_text(x) if type(x) is str else render(x)
-        return [Issue(p, "const", f"expected {wanted}, found {found}")]
-
-    return run
-
-
-_BOUNDS: dict[str, tuple[Callable[[float, float], bool], str]] = {
-    "minimum": (lambda x, b: x >= b, "at least"),
-    "maximum": (lambda x, b: x <= b, "at most"),
-    "exclusiveMinimum": (lambda x, b: x > b, "more than"),
-    "exclusiveMaximum": (lambda x, b: x < b, "less than"),
-}
-
-
-def _bound_check(keyword: str, bound: float) -> Check:
-    ok, words = _BOUNDS[keyword]
-
-    def run(x: Any, p: str) -> list[Issue] | tuple[Issue, ...]:
-        if not is_type(x, "number") or ok(x, bound):
-            return _NO_ISSUES
-        return [Issue(p, keyword, f"expected {words} {render(bound)}, found {render(x)}")]
-
-    return run
-
-
-def _size_issues(size: int, lo: int | None, hi: int | None, p: str, keywords: tuple[str, str],
-                 unit: str) -> list[Issue] | None:
-    """minLength/maxLength and minItems/maxItems share their logic and wording."""
-    if lo is not None and size < lo:
-        msg = "must not be empty" if lo == 1 else f"must have at least {lo} {unit}"
-        return [Issue(p, keywords[0], msg)]
-    if hi is not None and size > hi:
-        return [Issue(p, keywords[1], f"must have at most {hi} {unit}")]
-    return None
-
-
-def _length_check(lo: int | None, hi: int | None) -> Check:
-    def run(x: Any, p: str) -> list[Issue] | tuple[Issue, ...]:
-        if not isinstance(x, str):
-            return _NO_ISSUES
-        return _size_issues(len(x), lo, hi, p, ("minLength", "maxLength"),
-                            "characters") or _NO_ISSUES
-
-    return run
-
-
-def _pattern_check(pattern: str) -> Check:
-    try:
-        rx = re.compile(pattern)
-    except re.error as exc:
-        raise SchemaError(f"invalid pattern {pattern!r}: {exc}") from None
-
-    def run(x: Any, p: str) -> list[Issue] | tuple[Issue, ...]:
-        if not isinstance(x, str) or rx.search(x):
-            return _NO_ISSUES
-        return [Issue(p, "pattern", f"{render(x)} does not match the pattern {pattern}")]
-
-    return run
-
-
-def _date_check(x: Any, p: str) -> list[Issue] | tuple[Issue, ...]:
-    if not isinstance(x, str) or is_date(x):
-        return _NO_ISSUES
-    return [Issue(p, "format", f"expected a date written YYYY-MM-DD, found {render(x)}")]
-
-
-def _required_check(names: tuple[str, ...]) -> Check:
-    def run(x: Any, p: str) -> list[Issue] | tuple[Issue, ...]:
-        if not isinstance(x, dict):
-            return _NO_ISSUES
-        missing = [n for n in names if n not in x]
-        if not missing:
-            return _NO_ISSUES
-        return [Issue(child(p, n), "required", f"{n!r} is required but missing") for n in missing]
-
-    return run
-
-
-def _properties_check(props: dict[str, Check], extra: Check | None, closed: bool) -> Check:
-    known = {k: (c, "/" + escape(k)) for k, c in props.items()}  # escaped once, not per call
-
-    def run(x: Any, p: str) -> list[Issue] | tuple[Issue, ...]:
-        if not isinstance(x, dict):
-            return _NO_ISSUES
-        out: list[Issue] = []
-        for key, value in x.items():
-            entry = known.get(key)
-            if entry is not None:
-                found = entry[0](value, p + entry[1])
-            elif closed:
-                found = [Issue(child(p, key), "additionalProperties", f"unknown key {key!r}")]
-            elif extra is not None:
-                found = extra(value, child(p, key))
-            else:
-                continue
-            if found:
-                out.extend(found)
-        return out or _NO_ISSUES
-
-    return run
-
-
-def _items_check(sub: Check) -> Check:
-    def run(x: Any, p: str) -> list[Issue] | tuple[Issue, ...]:
-        if not isinstance(x, list):
-            return _NO_ISSUES
-        out: list[Issue] = []
-        for i, item in enumerate(x):
-            found = sub(item, f"{p}/{i}")
-            if found:
-                out.extend(found)
-        return out or _NO_ISSUES
-
-    return run
-
-
-def _wanted(schema: Any) -> str:
-    if isinstance(schema, Mapping):
-        if "const" in schema:
-            return render(schema["const"])
-        if "enum" in schema:
-            return "one of " + ", ".join(render(v) for v in schema["enum"])
-    return "a matching item"
-
-
-def _contains_check(sub: Check, schema: Any) -> Check:
-    wanted = _wanted(schema)
-
-    def run(x: Any, p: str) -> list[Issue] | tuple[Issue, ...]:
-        if not isinstance(x, list) or any(not sub(item, p) for item in x):
-            return _NO_ISSUES
-        return [Issue(p, "contains", f"must include {wanted}")]
-
-    return run
-
-
-def _array_size_check(lo: int | None, hi: int | None, unique: bool) -> Check:
-    def run(x: Any, p: str) -> list[Issue] | tuple[Issue, ...]:
-        if not isinstance(x, list):
-            return _NO_ISSUES
-        found = _size_issues(len(x), lo, hi, p, ("minItems", "maxItems"), "items")
-        if found:
-            return found
-        if unique:
-            for i, a in enumerate(x):
-                if any(json_equal(a, b) for b in x[i + 1:]):
-                    return [Issue(p, "uniqueItems", f"{render(a)} is listed more than once")]
-        return _NO_ISSUES
-
-    return run
-
-
-def _any_of_check(subs: list[Check]) -> Check:
-    def run(x: Any, p: str) -> list[Issue] | tuple[Issue, ...]:
-        if any(not s(x, p) for s in subs):
-            return _NO_ISSUES
-        return [Issue(p, "anyOf", "does not match any of the allowed forms")]
-
-    return run
-
-
-def _one_of_check(subs: list[Check]) -> Check:
-    def run(x: Any, p: str) -> list[Issue] | tuple[Issue, ...]:
-        n = sum(1 for s in subs if not s(x, p))
-        if n == 1:
-            return _NO_ISSUES
-        word = "none" if n == 0 else "more than one"
-        return [Issue(p, "oneOf", f"must match exactly one allowed form; matches {word}")]
-
-    return run
-
-
-def _not_check(sub: Check, schema: Any) -> Check:
-    if isinstance(schema, Mapping) and set(schema) == {"contains"}:
-        message = f"must not include {_wanted(schema['contains'])}"
-    elif isinstance(schema, Mapping) and ("const" in schema or "enum" in schema):
-        message = f"must not be {_wanted(schema)}"
-    else:
-        message = "has a value that is not allowed here"
-
-    def run(x: Any, p: str) -> list[Issue] | tuple[Issue, ...]:
-        if sub(x, p):
-            return _NO_ISSUES
-        return [Issue(p, "not", message)]
-
-    return run
-
-
-def _if_check(cond: Check, then: Check | None, other: Check | None) -> Check:
-    def run(x: Any, p: str) -> list[Issue] | tuple[Issue, ...]:
-        branch = then if not cond(x, p) else other
-        return branch(x, p) if branch is not None else _NO_ISSUES
-
-    return run
+        return all_of(checks)
+
+
+def resolve_ref(root: Any, target: str) -> Any:
+    """The subschema a local ``$ref`` names: ``#`` or a JSON Pointer fragment, percent-encoded
+    as in a URI (``#/$defs/a%20b``), through objects and arrays (``#/anyOf/1``)."""
+    if not (target == "#" or target.startswith("#/")):
+        raise SchemaError(f"only local $ref targets are supported, not {target!r}")
+    from urllib.parse import unquote
+
+    node: Any = root
+    for seg in split(unquote(target[1:])):
+        if isinstance(node, Mapping) and seg in node:
+            node = node[seg]
+        elif isinstance(node, list) and is_index(seg) and int(seg) < len(node):
+            node = node[int(seg)]
+        else:
+            raise SchemaError(f"$ref {target!r} does not resolve")
+    return node
 
 
 class Validator:
