@@ -220,6 +220,57 @@ def test_an_edited_verdict_is_a_mismatch(partial_cert: Path) -> None:
     edit(partial_cert, lambda c: c.update(verdict="certified", blocking=[]))
     code, out, _ = run("verify-cert", str(partial_cert), PARTIAL)
     assert code == 1 and "verdict: certificate says certified" in out
+    assert "the certificate says CERTIFIED but its findings block it: 15 rule(s)" in out
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    # the verdict alone: the schema used to refuse it (exit 3, "/blocking: must have at most
+    # 0 items"); it is a certificate whose contents were edited
+    (lambda c: c.update(verdict="certified"),
+     "the certificate says CERTIFIED but its findings block it: 15 rule(s) failed or unknown "
+     "at or above high (CT-RET-004 unknown,"),
+    (lambda c: c.update(blocking=[]),
+     "the certificate's blocking list does not follow from its rules: it lists none; its "
+     "rules failed or unknown at or above high are CT-RET-004,"),
+    (lambda c: c.update(blocking=["CT-RET-004"]),
+     "it lists CT-RET-004; its rules failed or unknown"),
+    (lambda c: c["counts"].update(attested=0),
+     "counts differ: attested 0 in the certificate, 8 on re-check"),
+    (lambda c: next(a for a in c["attestations"] if a["status"] == "applied").update(
+        status="not_applied"),
+     "certificate says not applied, re-check says applied"),
+])
+def test_an_edited_certificate_is_a_mismatch_in_words(partial_cert: Path, change: Any,
+                                                     expected: str) -> None:
+    edit(partial_cert, change)
+    code, out, err = run("verify-cert", str(partial_cert), PARTIAL)
+    assert code == 1, err
+    assert expected in out
+    assert "{'" not in out and "['" not in out  # words, never a Python repr
+
+
+def test_a_not_certified_verdict_its_rules_do_not_support_is_a_mismatch(
+        tmp_path: Path) -> None:
+    out = tmp_path / "c.json"
+    assert certify(COMPLIANT, out)[0] == 0
+    edit(out, lambda c: c.update(verdict="not_certified"))
+    code, stdout, _ = run("verify-cert", str(out), COMPLIANT)
+    assert code == 1
+    assert ("the certificate says NOT CERTIFIED but none of its rules blocks it (none is "
+            "failed or unknown at or above high)") in stdout
+
+
+def test_require_certified_refuses_a_valid_certificate_that_is_not_certified(
+        partial_cert: Path, tmp_path: Path) -> None:
+    code, out, _ = run("verify-cert", str(partial_cert), PARTIAL, "--require-certified")
+    assert code == 1
+    assert (f"NOT CERTIFIED: {partial_cert} is a valid certificate, but its verdict is not "
+            "certified: 15 rule(s) failed or unknown at or above high (CT-RET-004,") in out
+    assert run("verify-cert", str(partial_cert), PARTIAL)[0] == 0  # valid without it
+    certified = tmp_path / "ok.json"
+    certify(COMPLIANT, certified)
+    code, out, _ = run("verify-cert", str(certified), COMPLIANT, "--require-certified")
+    assert code == 0 and out.startswith("valid: "), out
 
 
 def test_another_export_is_a_mismatch_naming_the_hash(partial_cert: Path) -> None:

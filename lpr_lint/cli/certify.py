@@ -120,15 +120,24 @@ def verify_cert(
         "--baseline", "-b", metavar="FILE", show_default=False,
         help="The baseline file the certificate was made with, when it is not the built-in "
         "one; its sha256 must match the certificate's.")] = None,
+    require_certified: Annotated[bool, typer.Option(
+        "--require-certified",
+        help="Also fail (exit 1) when the certificate is valid but its verdict is not "
+        "certified, so `verify-cert ... --require-certified && deploy` deploys only a "
+        "certified export.")] = False,
 ) -> None:
-    """Re-run a certificate's check and confirm its hashes and outcomes.
+    """Re-run a certificate's check and confirm its outcomes.
 
     Uses the certificate's baseline (built-in when the sha256 matches), as-of date, fail-on
     threshold, attestations and waivers. An export re-encoded (e.g. YAML to JSON) with the
-    same data is accepted: its canonical sha256 matches, and the output says so.
-    Exit codes: 0 valid, 1 mismatch (each difference named), 3 unreadable input.
+    same data is accepted: its canonical sha256 matches, and the output says so. A
+    certificate whose contents were edited (a verdict its rules do not support, other
+    counts) is a mismatch; one that is not a certificate at all is unreadable.
+    Exit codes: 0 valid, 1 mismatch (each difference named) or, with --require-certified,
+    a valid certificate that is not certified, 3 unreadable input.
     """
     from lpr_lint.certify.certificate import certificate_baseline, load_certificate, verify
+    from lpr_lint.certify.records import Verdict
 
     try:
         cert = load_certificate(certificate)
@@ -146,3 +155,10 @@ def verify_cert(
     typer.echo(f"valid: {certificate} matches {export} ({len(cert.rules)} rules re-checked "
                f"with baseline {cert.baseline.id} {cert.baseline.version} as of "
                f"{cert.as_of}; {cert.verdict.value.replace('_', ' ')})")
+    if require_certified and cert.verdict is not Verdict.CERTIFIED:
+        blocking = cert.blocking
+        typer.echo(f"NOT CERTIFIED: {certificate} is a valid certificate, but its verdict is "
+                   f"not certified: {len(blocking)} rule(s) failed or unknown at or above "
+                   f"{cert.fail_on} ({', '.join(blocking)}); --require-certified needs a "
+                   "certified one")
+        raise typer.Exit(int(ExitCode.FINDINGS))
