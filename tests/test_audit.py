@@ -95,9 +95,9 @@ def test_portal_formats() -> None:
     assert rows["p3"]["search_time"] == "2025-06-18T00:02:04Z"
     assert rows["p3"]["flags"] == ["immigration"]
     assert rows["p2"]["flags"] == ["vague_reason", "bulk_search"] and rows["p2"]["devices"] == 17201
-    assert "missing_case_number" not in rep["summary"]["by_flag"] or \
-        rep["summary"]["by_flag"]["missing_case_number"] == 0
-    assert rep["summary"]["case_number_not_recorded"] == [str(DATA / "portal-2025.csv")]
+    summary = rep["summary"]
+    assert summary["case_number_not_recorded"] == [str(DATA / "portal-2025.csv")]
+    assert summary["requester_not_recorded"] == [str(DATA / "portal-2025.csv")]
     rows = by_id(report(str(DATA / "portal-2026-case-offense.csv")))
     assert rows["q2"]["offense_type"] == "Immigration (civil/administrative)"
     assert rows["q2"]["flags"] == ["immigration", "missing_case_number"]

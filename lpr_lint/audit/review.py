@@ -104,6 +104,9 @@ class Auditor:
         self._requesters = Requesters(lambda org: (self._org_info.get(org) or self._org(org))[1])
         self._months = Months(lambda key: (self._days.get(key) or day_of(key))[:7])
         self.case_not_recorded: list[str] = []
+        """Logs whose format records no case number."""
+        self.requester_not_recorded: list[str] = []
+        """Logs whose format records no requesting organisation."""
         self._org_info: Cache[tuple[str, str | None, int, str, str]] = Cache()
         self._reason_info: Cache[tuple[int, str]] = Cache()
         self._bulk: Cache[int] = Cache(key_length=64)
@@ -185,6 +188,8 @@ class Auditor:
         present = [f for f in _READ if f in layout.columns]
         if "case_number" not in layout.columns and display not in self.case_not_recorded:
             self.case_not_recorded.append(display)
+        if "org" not in layout.columns and display not in self.requester_not_recorded:
+            self.requester_not_recorded.append(display)
         source = Columns(reader, [layout.columns[f] for f in present], parallel,
                          [i for i, f in enumerate(present) if f in _REPEATED],
                          present.index("search_time") if "search_time" in present else None)
@@ -333,8 +338,23 @@ class Auditor:
         return (gate == "violation" and self._count(_VIOLATION) > 0) or (
             gate == "review" and self._count(_REVIEW) > 0)
 
+    def not_recorded(self) -> list[str]:
+        """The flags no log could raise: every log's format lacks the column they need (the
+        requester for the requester flags, the case number for ``missing_case_number``).
+        Their counts are None, not 0: nothing was found because nothing was recorded."""
+        def nowhere(files: list[str]) -> bool:
+            return bool(self.files) and all(f["path"] in files for f in self.files)
+
+        missing: list[str] = []
+        if nowhere(self.requester_not_recorded):
+            missing += ["federal_requester", "out_of_state_requester"]
+        if nowhere(self.case_not_recorded):
+            missing.append("missing_case_number")
+        return [f for f in FLAGS if f in missing]
+
     def summary(self) -> dict[str, Any]:
         requesters = self._requesters
+        not_recorded = self.not_recorded()
         top = []
         for org, searches, flagged in requesters.top(TOP_REQUESTERS):
             kind, state = (self._org_info.get(org) or self._org(org))[:2]
@@ -342,7 +362,8 @@ class Auditor:
                         "searches": searches, "flagged": flagged})
         out: dict[str, Any] = {
             "flagged": sum(n for mask, n in self.masks.items() if mask),
-            "by_flag": {f: self._count(_BIT[f]) for f in FLAGS},
+            "by_flag": {f: None if f in not_recorded else self._count(_BIT[f]) for f in FLAGS},
+            "not_recorded": not_recorded,
             "by_month": {m: {"searches": v[0], "flagged": v[1]}
                          for m, v in self._months.result().items()},
             "by_requester_state": {s: {"searches": v[0], "flagged": v[1]}
@@ -355,6 +376,7 @@ class Auditor:
             "excluded_by_date": self.excluded,
             "duplicates": self.duplicates,
             "case_number_not_recorded": list(self.case_not_recorded),
+            "requester_not_recorded": list(self.requester_not_recorded),
             "since": self.options.since,
             "until": self.options.until,
         }

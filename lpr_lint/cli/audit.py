@@ -6,7 +6,6 @@ Heavy imports happen inside the command, so ``lpr-lint --help`` stays fast.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from typing import TYPE_CHECKING, Annotated
 
@@ -23,7 +22,24 @@ if TYPE_CHECKING:
 
 PROGRESS_MIN_BYTES = 50 * 1024 * 1024
 """A progress line on stderr only for inputs larger than this (and only on a terminal)."""
-_STATE = re.compile(r"^[A-Za-z]{2}$")
+
+
+def _state(value: str) -> str:
+    """``--agency-state``: a USPS code of ``baselines/data/us-states.yaml`` (any case)."""
+    from lpr_lint.errors import LprLintError
+    from lpr_lint.load.data import load_data_file
+
+    try:
+        _, data = load_data_file("data/us-states.yaml", "us-states.schema.json")
+    except LprLintError as exc:
+        fatal(str(exc))
+    codes = {entry["code"]: entry["name"] for entry in data["states"]}
+    code = value.strip().upper()
+    if code not in codes:
+        raise typer.BadParameter(f"{value!r} is not a US state code: write the two-letter USPS "
+                                 f"code of a state, DC or a territory (e.g. CT for "
+                                 f"{codes.get('CT', 'Connecticut')})", param_hint="--agency-state")
+    return code
 
 
 def _mapping(specs: list[str]) -> dict[str, str]:
@@ -125,11 +141,13 @@ def audit(
         "--encoding", metavar="NAME",
         help="Text encoding of the logs (e.g. cp1252 for a legacy Excel export).")] = "utf-8",
 ) -> None:
-    """Review search-audit logs for immigration-related reasons and out-of-state requesters.
+    """Review search-audit logs and flag questionable searches.
 
-    Flags each search (immigration, reproductive_care, first_amendment, federal_requester,
-    out_of_state_requester, vague_reason, missing_reason, missing_case_number, bulk_search)
-    and summarises them by flag, month, requester state and organisation.
+    Flags immigration-related reasons, out-of-state requesters and more (immigration,
+    reproductive_care, first_amendment, federal_requester, out_of_state_requester,
+    vague_reason, missing_reason, missing_case_number, bulk_search) and summarises them by
+    flag, month, requester state and organisation; a flag whose column the log format does
+    not record is reported as not recorded, never as 0.
     Exit codes: 0 nothing at the --fail-on level, 1 something is, 2 usage error,
     3 input error (unreadable, or not an audit log).
     """
@@ -139,14 +157,12 @@ def audit(
 
     specs = ([output_format] if output_format else []) + (output or [])
     outputs = parse_outputs(specs or ["text"], "--output", RENDERERS)
-    if not _STATE.match(agency_state):
-        raise typer.BadParameter(f"{agency_state!r} is not a two-letter state code",
-                                 param_hint="--agency-state")
+    agency_state = _state(agency_state)
     if since and until and since > until:
         raise typer.BadParameter(f"{since} is after --until {until}", param_hint="--since")
     columns = _mapping(mapping or [])
     partners = _partners(config) if config else None
-    options = Options(agency_state=agency_state.upper(), bulk_networks=bulk_threshold,
+    options = Options(agency_state=agency_state, bulk_networks=bulk_threshold,
                       bulk_devices=bulk_devices, since=since, until=until, sample=sample,
                       seed=seed, partners=partners, fail_on=fail_on)
     show = sys.stderr.isatty() and sum(

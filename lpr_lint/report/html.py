@@ -14,6 +14,21 @@ from collections.abc import Iterable
 CSP = "default-src 'none'; style-src 'unsafe-inline'"
 """No scripts, no fetches; inline CSS (and inline SVG) only."""
 
+BASE_CSS = (
+    "html{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
+    "table{border-collapse:collapse;max-width:100%}"
+    "td{overflow-wrap:anywhere}th{overflow-wrap:normal}"
+    ".id,.nowrap,td.n{white-space:nowrap;overflow-wrap:normal}"
+    "svg{max-width:100%;height:auto}"
+    "@media print{body{margin:0;max-width:none;font-size:10pt}"
+    "h1,h2{break-after:avoid}tr,svg,li{break-inside:avoid}"
+    "thead{display:table-header-group}}"
+    "@page{margin:1.5cm}")
+"""What every page shares: cells wrap anywhere (a long path or name never widens a table past
+the page), headings only between words, and identifiers and numbers (``.id``, ``.nowrap``,
+``td.n``) never; colours and charts print as they show; table heads repeat on each printed
+page."""
+
 
 class Markup(str):
     """HTML already made safe (built from :func:`esc`-aped parts)."""
@@ -22,6 +37,16 @@ class Markup(str):
 def esc(text: object) -> str:
     """Text safe inside an element or a quoted attribute."""
     return html.escape(str(text), quote=True)
+
+
+def ident(text: object) -> Markup:
+    """An identifier (a rule id, a flag code): monospace, and never broken across lines."""
+    return Markup(f'<code class="id">{esc(text)}</code>')
+
+
+def nowrap(text: object) -> Markup:
+    """Text kept on one line (a time, a date)."""
+    return Markup(f'<span class="nowrap">{esc(text)}</span>')
 
 
 def cell(value: object) -> str:
@@ -35,9 +60,10 @@ def cell(value: object) -> str:
 
 def table(head: Iterable[str], rows: Iterable[Iterable[object]]) -> list[str]:
     """A table, one line per row; ``head`` is text, each row's cells go through :func:`cell`."""
-    out = ["<table>", "<tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr>"]
+    out = ["<table>", "<thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head)
+           + "</tr></thead>", "<tbody>"]
     out += ["<tr>" + "".join(cell(c) for c in row) + "</tr>" for row in rows]
-    return [*out, "</table>"]
+    return [*out, "</tbody>", "</table>"]
 
 
 def bullets(items: Iterable[str]) -> Markup:
@@ -47,9 +73,10 @@ def bullets(items: Iterable[str]) -> Markup:
 
 
 def page(title: str, css: str, body: Iterable[str]) -> str:
-    """A complete, self-contained page: doctype, charset, CSP, viewport, title, inline CSS."""
+    """A complete, self-contained page: doctype, charset, CSP, viewport, title, inline CSS
+    (:data:`BASE_CSS`, then ``css``)."""
     head = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
             f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{esc(title)}</title>", f"<style>{css}</style>", "</head>", "<body>"]
+            f"<title>{esc(title)}</title>", f"<style>{BASE_CSS}{css}</style>", "</head>", "<body>"]
     return "\n".join([*head, *body, "</body>", "</html>"]) + "\n"
