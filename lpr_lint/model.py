@@ -150,6 +150,8 @@ class FileResult:
     baseline: BaselineInfo | None = None
     """The baseline this file was judged under, when a run chooses one per file
     (``--baseline auto``); None when the report's baseline judged every file."""
+    folder: bool = False
+    """An error about a folder given to check in which nothing was found, not a file."""
 
 
 @dataclass(frozen=True, slots=True)

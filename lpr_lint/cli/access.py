@@ -34,10 +34,13 @@ def access(
     source: FromOpt = None,
     baseline: BaselineOpt = None,
 ) -> None:
-    """Who can reach the data and do what: the organisations that receive it (by state and
-    kind, with permissions, declarations, warrant-only and expiry) and the roles inside.
-    A report, not a gate: exit 0 when it is produced, 3 when the input cannot be read.
-    The baseline gives the ceiling on roles with elevated permissions."""
+    """Show who can reach the data and do what.
+
+    The organisations that receive it (by state and kind, with permissions, declarations,
+    warrant-only and expiry) and the roles inside. A report, not a gate: exit 0 when it is
+    produced, 3 when the input cannot be read. The baseline gives the ceiling on roles with
+    elevated permissions.
+    """
     from lpr_lint.access.analysis import access_report
 
     try:

@@ -63,7 +63,7 @@ def certify(
     strict: StrictOpt = None,
     waivers: WaiversOpt = None,
 ) -> None:
-    """Self-certify an export: a verifiable report of every rule's outcome.
+    """Self-certify an export in a verifiable certificate.
 
     The certificate is deterministic (same inputs, same bytes) and records the export's
     hashes, the baseline, the as-of date, each rule's outcome (passed, failed, waived,

@@ -76,7 +76,10 @@ def check(
         help="Refuse files larger than this (e.g. 500K, 64M). Default: 64M.")] = None,
     source: FromOpt = None,
 ) -> None:
-    """Check exports against a baseline and report findings at file:line:column."""
+    """Check exports against a baseline.
+
+    Each finding is reported at file:line:column, with its rule, severity and citations.
+    """
     from lpr_lint.load.files import DEFAULT_MAX_BYTES
     from lpr_lint.rules.run import run_check
 
@@ -114,10 +117,11 @@ def schema(
     fail_on: FailOnOpt = None,
     strict: StrictOpt = None,
 ) -> None:
-    """Print the baseline composed into one JSON Schema (Draft 2020-12).
+    """Print the baseline composed into one JSON Schema.
 
-    A file is valid against it exactly when `check` with the same --as-of, --fail-on and
-    --strict passes it, so check-jsonschema and editors can use it.
+    The schema is JSON Schema Draft 2020-12. A file is valid against it exactly when `check`
+    with the same --as-of, --fail-on and --strict passes it, so check-jsonschema and editors
+    can use it (write it to a file first: check-jsonschema cannot read a pipe).
     """
     from lpr_lint.rules.compose import compose
 
@@ -168,7 +172,10 @@ def sources(
         SOURCE_LISTINGS, "--format", "-f", help="text, json or markdown (docs/sources.md).")]
     = "text",
 ) -> None:
-    """List the baseline's sources: kind, reliability, and what each citing rule relies on."""
+    """List the baseline's sources and the rules citing them.
+
+    Each source with its kind and reliability, and what each citing rule relies on it for.
+    """
     _print_listing(SOURCE_LISTINGS, output_format, baseline)
 
 
@@ -182,8 +189,11 @@ def baselines(
     output_format: Annotated[str, choice(
         BASELINE_LISTINGS, "--format", "-f", help="text, json or markdown.")] = "text",
 ) -> None:
-    """List the baselines that ship: version, what each extends, its rules and the share of
-    them that rest on primary sources."""
+    """List the baselines that ship.
+
+    Each with its version, what it extends, its rules and the share of them that rest on
+    primary sources.
+    """
     from lpr_lint.rules.shipped import shipped
 
     try:
@@ -198,7 +208,10 @@ def explain(
                                            show_default=False)],
     baseline: BaselineOpt = None,
 ) -> None:
-    """Show one rule in full: why it exists, its legal basis, what it checks, how to fix it."""
+    """Show one rule in full.
+
+    Why it exists, its legal basis and sources, what it checks, and how to fix a finding.
+    """
     from lpr_lint.rules.explain import UnknownRule, explain_rule
 
     try:
@@ -250,7 +263,11 @@ def convert(
     output_format: Annotated[str, choice(
         ENCODINGS, "--format", "-f", help="Output encoding.")] = "json",
 ) -> None:
-    """Print a vendor file (Flock portal snapshot, share list, user list) as export format v1."""
+    """Print a vendor file as export format v1.
+
+    Reads a Flock portal snapshot, share list or user list (the format detected from its
+    content, or named by --from).
+    """
     from lpr_lint.adapters.load import load_input
     from lpr_lint.errors import InputError
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from lpr_lint import TOOL_NAME
 from lpr_lint.cli.common import (
     AsOfOpt,
     BaselineOpt,
@@ -45,23 +46,30 @@ def approve(
     as_of: AsOfOpt = None,
     source: FromOpt = None,
 ) -> None:
-    """Record an export as approved: a snapshot and a hash-chained ledger entry."""
+    """Record an export as approved.
+
+    Stores a snapshot of the export and appends a hash-chained entry to the ledger.
+    """
     from lpr_lint.history.pipeline import ApprovalRefused
     from lpr_lint.history.pipeline import approve as do_approve
     from lpr_lint.history.store import Store
     from lpr_lint.rules.engine import Options
 
+    notices: list[str] = []
     try:
         s = settings(store=(store, "--store"), baseline=(baseline, "--baseline"),
                      fail_on=(fail_on, "--fail-on"))
         done = do_approve(export, load_baseline(s["baseline"].value, export),
                           Options(as_of=as_of_date(as_of), fail_on=Severity(s["fail_on"].value)),
                           Store(s["store"].value), by, note, accept_findings,
-                          source=source)
+                          source=source, notices=notices)
     except ApprovalRefused as exc:
+        _notify(notices)
         fatal(str(exc), ExitCode.FINDINGS)
     except LprLintError as exc:
+        _notify(notices)
         fatal(str(exc))
+    _notify(notices)
     entry = done.entry
     accepted = len(entry["findings"]["accepted"])
     typer.echo(f"approved {entry['export']['path']} as entry #{entry['seq']} in "
@@ -71,6 +79,13 @@ def approve(
         typer.echo("commit the approval with the exports, so every clone compares against it:\n"
                    f"  git add {' '.join(done.to_commit)} && git commit -m "
                    f"\"Approve {entry['export']['path']} (#{entry['seq']})\"")
+
+
+def _notify(notices: list[str]) -> None:
+    """How the inputs were read (``FILE: read as flock-portal …``), on stderr as ``check``
+    prints it."""
+    for notice in notices:
+        typer.echo(f"{TOOL_NAME}: {notice}", err=True)
 
 
 def _ledger_text(entries: list[dict[str, Any]]) -> str:
@@ -99,7 +114,10 @@ ledger_app = typer.Typer(help="Inspect and verify the approval ledger.", no_args
 
 @ledger_app.command("verify")
 def ledger_verify(store: StoreOpt = None) -> None:
-    """Recompute the hash chain and every snapshot hash (exit 0 intact, 1 tampered)."""
+    """Recompute the hash chain and every snapshot hash.
+
+    Exit codes: 0 intact, 1 tampered or torn.
+    """
     from lpr_lint.history.store import Store
 
     try:
@@ -151,19 +169,25 @@ def drift(
     as_of: AsOfOpt = None,
     source: FromOpt = None,
 ) -> None:
-    """What changed since this export's last approval (or --against an earlier export), and
-    which changes loosen compliance."""
+    """Show what changed since an export's last approval.
+
+    Compares with the latest approval of the export's agency (or --against an earlier
+    export) and says which changes loosen compliance.
+    """
     from lpr_lint.history.pipeline import drift as do_drift
     from lpr_lint.history.store import Store
 
+    read: list[str] = []
     try:
         s = settings(store=(store, "--store"), baseline=(baseline, "--baseline"))
         report = do_drift(export, load_baseline(s["baseline"].value, export), as_of_date(as_of),
                           against=against, store=Store(s["store"].value), ignore=ignore or (),
                           fail_on=fail_on, source=source,
-                          allow_other_agency=allow_other_agency)
+                          allow_other_agency=allow_other_agency, read=read)
     except LprLintError as exc:
+        _notify(read)
         fatal(str(exc))
+    _notify(read)
     typer.echo(load(DRIFT_REPORTERS, output_format)().render(report), nl=False)
     raise typer.Exit(int(ExitCode.FINDINGS if report.gate_failed else ExitCode.OK))
 
@@ -184,8 +208,11 @@ def history(
     source: FromOpt = None,
     allow_other_agency: OtherAgencyOpt = False,
 ) -> None:
-    """One agency's snapshots in date order: each one's verdict and what changed from one to
-    the next, loosening first."""
+    """Show one agency's snapshots and what changed between them.
+
+    The snapshots in date order, each one's verdict, and what changed from one to the next,
+    loosening first.
+    """
     from lpr_lint.history.timeline import history as do_history
     from lpr_lint.rules.engine import Options
 

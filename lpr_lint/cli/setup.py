@@ -40,7 +40,11 @@ def config(
     output_format: Annotated[str, choice(
         CONFIG_FORMATS, "--format", "-f", help="text or json.")] = "text",
 ) -> None:
-    """Print the effective configuration and where each value came from."""
+    """Print the effective configuration.
+
+    Each setting's value, and where it came from: a flag, an LPR_LINT_* variable, the
+    config file, or the default.
+    """
     try:
         effective = settings()
     except LprLintError as exc:
@@ -52,8 +56,9 @@ def init(
     directory: Annotated[str, typer.Argument(metavar="DIR", help="Where to write the files.")]
     = ".",
 ) -> None:
-    """Write a starter config, an empty waivers file, a pre-commit config and a GitHub workflow.
+    """Write the starter files for a repository of exports.
 
+    A starter config, an empty waivers file, a pre-commit config and a GitHub workflow.
     Existing files are never overwritten. Prints the next steps (placeholders to fill in, the
     first approval, installing the pre-commit and pre-push hooks).
     """

@@ -25,14 +25,21 @@ class ApprovalRefused(LprLintError):
 def approve(path: str, baseline: Baseline, options: Options, store: Store, approver: str,
             note: str = "", accept_findings: bool = False,
             now: _dt.datetime | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-            source: str | None = None) -> Approval:
-    """Check an export and, if it passes (or its findings are accepted), record it."""
+            source: str | None = None, notices: list[str] | None = None) -> Approval:
+    """Check an export and, if it passes (or its findings are accepted), record it.
+
+    How the export was read (a vendor format detected from its content, the adapter's
+    warnings) is appended to ``notices`` when it is given, even when the approval is then
+    refused, for the command to show on stderr as ``check`` does."""
     from lpr_lint.adapters.load import load_input
 
     if not approver.strip():
         raise ApprovalRefused("an approval needs the approver's name (--by)")
-    doc = load_input(path, display_path(path), source=source,
-                     max_bytes=max_bytes).document  # InputError: exit 3
+    loaded = load_input(path, display_path(path), source=source,
+                        max_bytes=max_bytes)  # InputError: exit 3
+    if notices is not None:
+        notices.extend(loaded.notices)
+    doc = loaded.document
     checker = Checker(baseline, options)
     result = checker.check(doc)
     gating = [f for f in result.findings if checker.is_gating(f)]
@@ -109,21 +116,28 @@ def _parse_snapshot(store: Store, entry: dict[str, Any]) -> Any:
 def drift(path: str, baseline: Baseline, as_of: _dt.date, *, against: str | None = None,
           store: Store | None = None, ignore: Iterable[str] = (), fail_on: str = "loosening",
           max_bytes: int = DEFAULT_MAX_BYTES, source: str | None = None,
-          allow_other_agency: bool = False) -> DriftReport:
+          allow_other_agency: bool = False, read: list[str] | None = None) -> DriftReport:
     """Compare an export with ``against`` (a file) or with its agency's latest approval.
 
     ``source`` names the adapter for both files; None detects each file's format. Two exports
-    of different agencies raise :class:`OtherAgency` unless ``allow_other_agency``.
+    of different agencies raise :class:`OtherAgency` unless ``allow_other_agency``. How each
+    file was read (a vendor format detected from its content) is appended to ``read`` when
+    it is given, for the command to show on stderr as ``check`` does; the adapters' warnings
+    are the report's own notices.
     """
     from lpr_lint.adapters.load import load_input
 
     loaded = load_input(path, display_path(path), source=source, max_bytes=max_bytes)
     after = loaded.document
     notices = list(loaded.warnings)
+    if read is not None:
+        read.extend(n for n in loaded.notices if n not in loaded.warnings)
     approval = None
     if against is not None:
         earlier = load_input(against, display_path(against), source=source, max_bytes=max_bytes)
         notices = list(earlier.warnings) + notices
+        if read is not None:
+            read.extend(n for n in earlier.notices if n not in earlier.warnings)
         before_data, before_sha, label = (earlier.document.data, earlier.document.sha256,
                                           earlier.document.path)
         mine, theirs = Agency.of(after.data), Agency.of(before_data)

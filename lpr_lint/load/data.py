@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lpr_lint.errors import BaselineError, InputError, LprLintError
+from lpr_lint.load.duplicates import DuplicateKey
 from lpr_lint.load.files import EXTENSIONS, Document, load_document, parse_bytes, read_bytes
 from lpr_lint.load.positions import Locator
 
@@ -151,7 +152,14 @@ def load_checked(path: str, schema: str, kind: str | None, *, error: type[LprLin
     return doc
 
 
+_FILE_NOUNS = {"configuration": "configuration file", None: "file"}
+"""What a duplicate key calls a file of each ``kind`` (its kind, unless listed)."""
+
+
 def _relabelled(exc: InputError, kind: str | None, error: type[LprLintError]) -> LprLintError:
+    if isinstance(exc, DuplicateKey):  # "the certificate is ambiguous", not "the export"
+        return error(exc.of(_FILE_NOUNS.get(kind, kind or "file")).one_line().replace(
+            ": error: ", ": ", 1))
     message = exc.one_line()
     if kind is not None:
         message = message.replace(": error: ", f": invalid {kind}: ", 1)

@@ -15,6 +15,7 @@ from typing import Any
 
 from lpr_lint.errors import InputError
 from lpr_lint.jsondata import clip
+from lpr_lint.load.duplicates import DuplicateKey
 from lpr_lint.load.positions import MAX_DEPTH, Locator, line_col, line_starts
 from lpr_lint.pointer import child, split
 
@@ -155,8 +156,7 @@ def load_json(text: str, display: str) -> tuple[Any, Locator]:
             raise InputError(display, "duplicate key") from None
         key, at, first = duplicate
         line, col = lc(at)
-        raise InputError(display, f"duplicate key {key!r} (first at line {lc(first)[0]}); the "
-                         "export is ambiguous", line, col) from None
+        raise DuplicateKey(display, key, lc(first)[0], line, col) from None
     except _NonFinite as exc:
         pos = _Scan(text).nonfinite
         line, col = lc(pos) if pos is not None else (1, 1)

@@ -23,6 +23,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from lpr_lint.errors import InputError
 from lpr_lint.jsondata import clip
+from lpr_lint.load.duplicates import DuplicateKey
 from lpr_lint.load.positions import MAX_DEPTH, Locator
 from lpr_lint.pointer import split
 
@@ -151,8 +152,8 @@ class _Builder:
                     raise self.fail(key_node, f"mapping key {key_node.value!r} must be text; "
                                     "put it in quotes")
                 if key in out:
-                    raise self.fail(key_node, f"duplicate key {key!r} (first at line "
-                                    f"{first[key]}); the export is ambiguous")
+                    raise DuplicateKey(self.display, key, first[key], _line(key_node),
+                                       _col(key_node))
                 first[key] = _line(key_node)
                 out[key] = self.build(value_node)
             return out

@@ -52,10 +52,17 @@ class TextReporter(Reporter):
     def summary(report: Report) -> str:
         """One closing line a person can act on."""
         c = summary_counts(report)
-        files = f"{c['files']} file{'s' if c['files'] != 1 else ''} checked"
+        folders = sum(1 for f in report.files if f.folder)  # not files: nothing was in them
+        n = len(report.files) - folders
+        files = f"{n} file{'s' if n != 1 else ''} checked"
         parts = [f"{c['passed']} passed", f"{c['failed']} failed"]
-        if c["errors"]:
-            parts.append(f"{c['errors']} unreadable")
+        unreadable = sum(1 for f in report.files
+                         if f.status is FileStatus.ERROR and not f.folder)
+        if unreadable:
+            parts.append(f"{unreadable} unreadable")
+        if folders:
+            parts[-1] += (f"; {folders} folder{'s' if folders != 1 else ''} had nothing to "
+                          "check")
         sev = Counter({k: v for k, v in c["by_severity"].items() if v})  # type: ignore[attr-defined]
         detail = ", ".join(f"{n} {s}" for s, n in sev.items())
         findings = f"{c['findings']} finding{'s' if c['findings'] != 1 else ''}"

@@ -49,6 +49,22 @@ def discover(paths: Iterable[str], empty: list[str] | None = None) -> list[str]:
     return sorted(found)
 
 
+def _nothing_found(directory: str) -> str:
+    """Why a folder gave nothing to check, and how to check the vendor files it has."""
+    message = "no *.json, *.yaml or *.yml files found in this directory"
+    csvs: list[str] = []
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        csvs += sorted(os.path.join(root, f) for f in files
+                       if not f.startswith(".") and f.lower().endswith(".csv"))
+    if not csvs:
+        return message
+    many = len(csvs) != 1
+    return (f"{message} (it has {len(csvs)} *.csv file{'s' if many else ''}: vendor files are "
+            f"read only when named, so name {'them' if many else 'it'} directly, e.g. "
+            f"lpr-lint check {display_path(csvs[0])})")
+
+
 def run_check(paths: Iterable[str], baseline: Baseline | Auto, options: Options,
               max_bytes: int = DEFAULT_MAX_BYTES, waivers: WaiverSet | None = None,
               source: str | None = None) -> Report:
@@ -65,8 +81,8 @@ def run_check(paths: Iterable[str], baseline: Baseline | Auto, options: Options,
     files = discover(paths, empty)
     # a gate pointed at the wrong folder must not pass silently
     results: list[FileResult] = [
-        picker.error(InputError(display_path(d), "no *.json, *.yaml or *.yml files "
-                                "found in this directory")) for d in empty]
+        replace(picker.error(InputError(display_path(d), _nothing_found(d))), folder=True)
+        for d in empty]
     for path in files:
         shown = display_path(path)
         try:
