@@ -57,6 +57,18 @@ CASES = {
                               "--as-of", "2027-02-01", "--format", "markdown"],
     "access-weak-access.json": ["access", "examples/noncompliant/weak-access-and-contract.yaml",
                                 "--as-of", "2027-02-01", "--format", "json"],
+    "survey-states.txt": ["survey", "examples/states", "tests/data/flock/portal/pinecrest-ca-pd",
+                          "--as-of", "2027-02-01"],
+    "survey-states.md": ["survey", "examples/states", "tests/data/flock/portal/pinecrest-ca-pd",
+                         "--as-of", "2027-02-01", "--format", "markdown"],
+    "survey-states.html": ["survey", "examples/states",
+                           "tests/data/flock/portal/pinecrest-ca-pd", "--as-of", "2027-02-01",
+                           "--format", "html"],
+    "survey-states.csv": ["survey", "examples/states", "tests/data/flock/portal/pinecrest-ca-pd",
+                          "--as-of", "2027-02-01", "--format", "csv"],
+    "survey-states.json": ["survey", "examples/states",
+                           "tests/data/flock/portal/pinecrest-ca-pd", "--as-of", "2027-02-01",
+                           "--format", "json"],
 }
 
 

@@ -9,7 +9,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
 from typer.testing import CliRunner
 
 from conftest import AS_OF, ROOT
@@ -109,17 +108,16 @@ def test_hand_checked_agencies(shared_data: Path) -> None:
     assert not [f for f in alexandria["findings"] if f["rule_id"] == "VA-RET-001"]  # 21 days
 
 
-def test_the_survey_script(shared_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("portal_survey",
-                                                  ROOT / "scripts" / "portal_survey.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    assert module.main([str(shared_data / "flock-portal"), "--as-of",
-                        _dt.date(2027, 2, 1).isoformat()]) == 0
-    out = capsys.readouterr().out
-    rows = {line.split()[0]: line.split() for line in out.splitlines() if line[:3].strip()}
-    assert rows["CA"][1] == rows["CA"][2]  # every California agency judged
-    assert rows["IA"][2] == "-"  # no Iowa baseline: not judged under another state's law
+def test_the_survey_command(shared_data: Path) -> None:
+    """``lpr-lint survey`` over every real agency (it replaced scripts/portal_survey.py)."""
+    result = CliRunner().invoke(app, ["survey", str(shared_data / "flock-portal"), "--as-of",
+                                      _dt.date(2027, 2, 1).isoformat(), "-f", "json"])
+    assert result.exit_code == 1, result.stderr  # some judged agencies fail
+    report = json.loads(result.stdout)
+    rows = [(a["state"], a["snapshots"][-1]) for a in report["agencies"]]
+    california = [row for state, row in rows if state == "CA"]
+    assert len(california) >= 150
+    assert all(row["baseline"] == "ca" for row in california)  # every California agency judged
+    iowa = [row for state, row in rows if state == "IA"]
+    assert iowa and all(row["verdict"] == "no baseline" and row["baseline"] is None
+                        for row in iowa)  # no Iowa baseline: not judged under another's law

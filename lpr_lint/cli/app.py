@@ -21,6 +21,7 @@ from lpr_lint.cli.check import baselines, check, convert, explain, rules, schema
 from lpr_lint.cli.exits import ExitCode
 from lpr_lint.cli.history import approve, drift, history, ledger_app
 from lpr_lint.cli.setup import config, init
+from lpr_lint.cli.survey import survey
 
 app = typer.Typer(
     name=TOOL_NAME,
@@ -58,6 +59,7 @@ app.command()(certify)
 app.command("verify-cert")(verify_cert)
 app.command()(audit)
 app.command()(access)
+app.command()(survey)
 
 
 def main(argv: list[str] | None = None) -> Any:

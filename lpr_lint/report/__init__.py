@@ -46,6 +46,15 @@ ACCESS_REPORTERS: dict[str, str] = {
 }
 """``access`` reports (classes taking a :class:`~lpr_lint.access.records.AccessReport`)."""
 
+SURVEY_REPORTERS: dict[str, str] = {
+    "text": "lpr_lint.report.survey:render_text",
+    "markdown": "lpr_lint.report.survey:render_markdown",
+    "html": "lpr_lint.report.survey:render_html",
+    "csv": "lpr_lint.report.survey:render_csv",
+    "json": "lpr_lint.report.survey:render_json",
+}
+"""``survey`` reports (functions of a :class:`~lpr_lint.survey.records.Survey`)."""
+
 CERTIFICATE_RENDERERS: dict[str, str] = {
     "markdown": "lpr_lint.report.certificate:certificate_markdown",
     "html": "lpr_lint.report.certificate:certificate_html",
@@ -67,4 +76,4 @@ def reporter(name: str) -> Reporter:
 
 
 __all__ = ["ACCESS_REPORTERS", "CERTIFICATE_RENDERERS", "DRIFT_REPORTERS", "HISTORY_REPORTERS",
-           "REPORTERS", "Reporter", "load", "reporter"]
+           "REPORTERS", "SURVEY_REPORTERS", "Reporter", "load", "reporter"]
