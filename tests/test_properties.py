@@ -216,3 +216,16 @@ def test_only_rfc_6901_indices_index_an_array(segment: str) -> None:
 def test_resolve_never_raises(document: Any, segments: list[str]) -> None:
     assume(True)
     resolve(document, segments)
+
+
+# ---------------------------------------------------------------- the ledger's torn lines
+
+@SETTINGS
+@given(st.dictionaries(st.text(max_size=5), VALUES, min_size=1, max_size=5))
+def test_only_a_cut_short_entry_is_torn(entry: dict[str, Any]) -> None:
+    from lpr_lint.history.store import canonical_bytes, genuine_prefix
+
+    line = canonical_bytes(entry)
+    assert all(genuine_prefix(line[:k]) for k in range(1, len(line)))
+    assert not genuine_prefix(line)
+    assert not genuine_prefix(line + b"X") and not genuine_prefix(line[:-1] + b"X")

@@ -268,6 +268,30 @@ def test_deleted_last_entry_leaves_an_orphaned_snapshot_warning(tmp_path: Path,
 # -- 4. torn write -------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("byte", [b"X", b" ", b"\r", b"}"])
+def test_a_final_newline_replaced_is_tampering_not_torn(tmp_path: Path, ct_baseline: Any,
+                                                          byte: bytes) -> None:
+    store = make_store(tmp_path, ct_baseline)
+    raw = Path(store.ledger).read_bytes()
+    Path(store.ledger).write_bytes(raw[:-1] + byte)
+    check = store.verify()
+    assert check.torn is None and check.problem is not None and check.entries == 2
+    assert "not the beginning of a ledger entry" in check.problem
+    code, out, _ = run("ledger", "verify", "--store", store.path)
+    assert code == 1 and out.startswith("TAMPERED") and "TORN" not in out
+
+
+def test_every_cut_of_an_entry_is_torn(tmp_path: Path, ct_baseline: Any) -> None:
+    from lpr_lint.history.store import genuine_prefix
+
+    store = make_store(tmp_path, ct_baseline)
+    for entry in store.entries():
+        line = canonical_bytes(entry)
+        assert all(genuine_prefix(line[:k]) for k in range(1, len(line)))
+        assert not genuine_prefix(line) and not genuine_prefix(line + b"x")
+    assert not genuine_prefix(b"garbage") and not genuine_prefix(b"")
+
+
 def test_torn_last_line_is_torn_not_tampered(tmp_path: Path, ct_baseline: Any) -> None:
     store = make_store(tmp_path, ct_baseline)
     line = canonical_bytes(store.entries()[0])

@@ -23,6 +23,7 @@ import errno
 import hashlib
 import json
 import os
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -64,6 +65,48 @@ def entry_hash(entry: dict[str, Any]) -> str:
     """sha256 of the canonical entry without its own ``hash``."""
     body = {k: v for k, v in entry.items() if k != "hash"}
     return hashlib.sha256(canonical_bytes(body)).hexdigest()
+
+
+_TAIL = re.compile(r"[0-9.eE+\-a-z]+\Z")
+_CUT_ESCAPE = re.compile(r"\\u[0-9a-fA-F]{0,4}\Z")
+_NUMBER_START = re.compile(r"-?(?:0|[1-9][0-9]*)?(?:\.[0-9]*)?(?:[eE][+-]?[0-9]*)?\Z")
+
+
+def genuine_prefix(line: bytes) -> bool:
+    """Whether ``line`` is a strict prefix of some ledger entry: the beginning of a JSON
+    object cut short (what an interrupted append could leave), not a complete entry with its
+    newline missing or replaced, and not other bytes."""
+    if not line.startswith(b"{"):
+        return False
+    for cut in range(4):  # a multi-byte character may itself be cut
+        try:
+            text = line[: len(line) - cut].decode("utf-8")
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        return False
+    try:
+        json.JSONDecoder().raw_decode(text)
+        return False  # a whole object: not a cut-short one
+    except json.JSONDecodeError as exc:
+        if exc.msg.startswith("Unterminated string"):
+            return "\n" not in text[exc.pos:]  # the cut falls inside a string
+        if exc.msg.startswith("Invalid \\uXXXX escape"):  # inside a \u escape: "\u00"
+            return _CUT_ESCAPE.search(text) is not None and exc.pos >= len(text) - 6
+    tail = _TAIL.search(text)  # a number or literal cut short: true -> "tr", 2.5 -> "2."
+    if tail and text[: tail.start()].rstrip().endswith((":", "[", ",")):
+        word = tail.group()
+        if not (any(lit.startswith(word) for lit in ("true", "false", "null"))
+                or _NUMBER_START.match(word)):
+            return False
+        text = text[: tail.start()]
+    try:
+        json.JSONDecoder().raw_decode(text)
+    except json.JSONDecodeError as exc:
+        return exc.msg.startswith(("Expecting", "Unterminated")) and (
+            exc.pos >= len(text.rstrip()))
+    return False  # a whole object: not a cut-short one
 
 
 @contextlib.contextmanager
@@ -181,8 +224,14 @@ class Store:
             prev, count = entry["hash"], count + 1
         torn = None
         if last.strip():
-            torn = (f"{self.ledger}:{len(lines) + 1}: the last line is incomplete (a write was "
-                    f"interrupted); the {count} entries before it verify")
+            where = f"{self.ledger}:{len(lines) + 1}"
+            if not genuine_prefix(last):  # e.g. the final newline replaced by another byte
+                return Verification(count, f"{where}: the last line is not the beginning of a "
+                                    "ledger entry an interrupted write could leave (a complete "
+                                    "entry without its newline, or other bytes): the ledger "
+                                    "was altered")
+            torn = (f"{where}: the last line is incomplete (a write was interrupted); the "
+                    f"{count} entries before it verify")
         orphans = sorted(
             name for name in (os.listdir(self.snapshots) if os.path.isdir(self.snapshots) else [])
             if name.endswith(".json") and name[:-5] not in referenced)
