@@ -23,7 +23,14 @@ from typer.testing import CliRunner
 from conftest import AS_OF, EXAMPLES, ROOT
 from lpr_lint.cli import app
 from lpr_lint.history.pipeline import approve
-from lpr_lint.history.store import GENESIS, Store, canonical_bytes, entry_hash, snapshot_bytes
+from lpr_lint.history.store import (
+    GENESIS,
+    Store,
+    StoreError,
+    canonical_bytes,
+    entry_hash,
+    snapshot_bytes,
+)
 from lpr_lint.load.files import load_document
 from lpr_lint.rules.engine import Checker, Options
 
@@ -492,3 +499,24 @@ def test_a_blank_approver_is_a_usage_error(tmp_path: Path) -> None:
     code, _, err = run("approve", COMPLIANT, "--by", "  ", "--store", str(tmp_path / "st"))
     assert code == 2 and "must not be empty" in err
     assert not (tmp_path / "st").exists()
+
+
+# -- checkpoints ---------------------------------------------------------------------------
+
+
+def test_a_checkpoint_catches_removed_and_rewritten_entries(tmp_path: Path,
+                                                            ct_baseline: Any) -> None:
+    store = make_store(tmp_path, ct_baseline)
+    point = store.checkpoint()
+    assert point["seq"] == 3 and point["hash"] == store.entries()[-1]["hash"]
+    assert store.check_checkpoint(point) is None
+    lines = Path(store.ledger).read_bytes().split(b"\n")
+    Path(store.ledger).write_bytes(b"\n".join(lines[:2]) + b"\n")  # the newest entry removed
+    assert store.verify(snapshots=False).intact  # the chain alone cannot tell
+    problem = store.check_checkpoint(point)
+    assert problem is not None and "has 2 entries" in problem and "entry #3" in problem
+    older = dict(point, seq=2, hash="f" * 64)
+    problem = store.check_checkpoint(older)
+    assert problem is not None and "entry #2 is not the one the checkpoint records" in problem
+    with pytest.raises(StoreError, match="not a ledger checkpoint"):
+        store.check_checkpoint({"seq": "3"})

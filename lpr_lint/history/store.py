@@ -40,6 +40,7 @@ LOCK = "lock"
 GITIGNORE = ".gitignore"
 GITIGNORE_TEXT = (f"# lpr-lint approval store: commit {LEDGER}, {SNAPSHOTS}/ and this file; the "
                   f"lock and\n# temporary files are local.\n{LOCK}\n{TMP_PREFIX}*\n")
+CHECKPOINT_FORMAT = "1"
 GENESIS = "0" * 64
 """The ``prev`` of the first entry."""
 LOCK_TIMEOUT_S = 60.0
@@ -284,6 +285,40 @@ class Store:
             raise StoreError(f"{self.path}: nothing has been approved yet (see "
                              "`lpr-lint approve`)")
         return entries[-1], self.snapshot(entries[-1])
+
+    # -- checkpoints -----------------------------------------------------------------
+
+    def checkpoint(self, now: _dt.datetime | None = None) -> dict[str, Any]:
+        """The ledger's head (sequence number and entry hash) as a record meant to be kept
+        elsewhere (a ticket, a commit, another repository): the chain alone cannot show that
+        its newest entries were removed, a checkpoint can."""
+        entries = self.verified_entries()
+        if not entries:
+            raise StoreError(f"{self.path}: nothing has been approved yet, so there is no head "
+                             "to record")
+        stamp = (now or _dt.datetime.now(_dt.timezone.utc)).astimezone(_dt.timezone.utc)
+        return {"checkpoint_format": CHECKPOINT_FORMAT, "seq": entries[-1]["seq"],
+                "hash": entries[-1]["hash"],
+                "created": stamp.isoformat(timespec="seconds").replace("+00:00", "Z")}
+
+    def check_checkpoint(self, checkpoint: dict[str, Any]) -> str | None:
+        """Why the ledger does not reach or agree with a checkpoint, or None when it does (its
+        entry at the checkpoint's number has the checkpoint's hash)."""
+        seq, wanted = checkpoint.get("seq"), checkpoint.get("hash")
+        if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1 or not isinstance(
+                wanted, str):
+            raise StoreError("not a ledger checkpoint (it needs a seq number and a hash)")
+        entries = self.entries()
+        if len(entries) < seq:
+            return (f"{self.ledger} has {len(entries)} entries, but the checkpoint of "
+                    f"{checkpoint.get('created', 'an earlier date')} records entry #{seq}: "
+                    "entries were removed")
+        found = entries[seq - 1].get("hash")
+        if found != wanted:
+            return (f"{self.ledger}:{seq}: entry #{seq} is not the one the checkpoint records "
+                    f"(hash {str(found)[:12]} here, {wanted[:12]} in the checkpoint): the "
+                    "ledger was rewritten")
+        return None
 
     # -- writing ---------------------------------------------------------------------
 
