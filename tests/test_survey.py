@@ -252,7 +252,7 @@ def test_hostile_names_are_inert_in_every_format(tmp_path: Path) -> None:
 
 def test_html_tables_wrap_names_and_show_counts_as_cells() -> None:
     html = _run(str(EXAMPLES / "states"), str(PINECREST), "-f", "html").stdout
-    assert "overflow-wrap:anywhere" in html and "max-width:22em" in html
+    assert "overflow-wrap:anywhere" in html and "max-width:18em" in html
     assert '<td class="n">11</td>' in html  # Pinecrest's recipients, a number in a cell
     assert "<svg" not in html or "<td class=\"n\">" in html
 

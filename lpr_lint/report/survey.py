@@ -176,7 +176,7 @@ _CSS = ("body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}"
         "table{border-collapse:collapse;margin:1em 0;max-width:100%}"
         "td,th{border:1px solid #ccc;padding:.2em .4em;text-align:left;vertical-align:top;"
         "overflow-wrap:anywhere}"
-        "td:first-child{min-width:10em;max-width:22em}"
+        "td:first-child{min-width:10em;max-width:18em}"
         "td.n{text-align:right;white-space:nowrap}th{background:#f4f4f4}"
         ".fail{color:#a00;font-weight:bold}")
 
@@ -193,12 +193,13 @@ def render_html(s: Survey) -> str:
     shown = s.recipients[:HTML_RECIPIENTS]
     body = ["<h1>LPR survey</h1>", f"<p>{esc(_scope(s))}</p>",
             f'<p class="fail">{esc(DISCLAIMER)}</p>', "<h2>Totals</h2>", '<div class="wrap">',
-            *table(["Agencies", "Judged", "Pass", "Fail", "Unknown", "No baseline",
-                    "Unreadable", "Over retention", "Recipients", "Out of state", "Federal",
-                    "Private", "State unknown", "Kind unknown"],
-                   [[t.agencies, t.judged, t.passed, t.failed, t.unknown, t.no_baseline,
-                     t.unreadable, t.over_retention, t.recipients, t.out_of_state, t.federal,
-                     t.private, t.state_unknown, t.kind_unknown]]),
+            *table(["Totals (each agency's latest snapshot)", "Number"], [
+                ["Agencies", t.agencies], ["Judged", t.judged], ["Pass", t.passed],
+                ["Fail", t.failed], ["Unknown", t.unknown], ["No baseline", t.no_baseline],
+                ["Unreadable inputs", t.unreadable], ["Over retention", t.over_retention],
+                ["Recipients", t.recipients], ["Out of their agency's state", t.out_of_state],
+                ["Federal", t.federal], ["Private", t.private],
+                ["State unknown", t.state_unknown], ["Kind unknown", t.kind_unknown]]),
             "</div>", "<h2>Agencies</h2>", '<div class="wrap">',
             *table(AGENCY_HEAD, [*agency_rows, *([_html_value(v) for v in r]
                                                  for r in _unreadable_cells(s))]),
