@@ -41,6 +41,7 @@ REPORT_MAY_IMPORT = frozenset({
     "lpr_lint.model", "lpr_lint.errors", "lpr_lint.jsondata", "lpr_lint.paths",
     "lpr_lint.pointer", "lpr_lint.history.records", "lpr_lint.history.kinds",
     "lpr_lint.certify.records",  # the certificate as a record (Certificate.from_json), no pipeline
+    "lpr_lint.survey.records",  # the survey's rows and totals: a leaf (judging is survey.judge)
     "lpr_lint.access.records",  # who can reach the data: a leaf (the analysis, which classifies
     # names and reads the vocabulary, lives beside it in lpr_lint.access.analysis)
 })
