@@ -23,9 +23,9 @@ import hashlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from lpr_lint import TOOL_NAME, __version__
+from lpr_lint.certify.consistency import consistency, listed, verdict_words, words
 from lpr_lint.certify.records import (
     Attestation,
     AttestationRecord,
@@ -299,49 +299,6 @@ def verify(certificate: Certificate, export: str, baseline: Baseline,
     return Verification(tuple(diffs), tuple(notes))
 
 
-def _blockers(certificate: Certificate) -> list[RuleResult]:
-    """The certificate's own rules that block it: failed or unknown at or above fail_on."""
-    return [r for r in certificate.rules
-            if r.outcome in (CertOutcome.FAILED, CertOutcome.UNKNOWN)
-            and r.severity.rank >= certificate.fail_on.rank]
-
-
-def _listed(names: Sequence[str], most: int = 5) -> str:
-    """``A, B, C`` (``none`` when empty; ``and N more`` past ``most``)."""
-    if not names:
-        return "none"
-    more = f" and {len(names) - most} more" if len(names) > most else ""
-    return ", ".join(names[:most]) + more
-
-
-def consistency(certificate: Certificate) -> dict[str, str]:
-    """How the certificate contradicts itself, in words, by the field that is wrong: a
-    verdict or blocking list that does not follow from its own rules (an edited certificate
-    is a mismatch, not a malformed file). A field given "" is wrong only as a consequence
-    of another (a verdict edited together with its blocking list) and needs no words."""
-    blockers = _blockers(certificate)
-    found: dict[str, str] = {}
-    gate = f"at or above {certificate.fail_on}"
-    if certificate.verdict is Verdict.CERTIFIED and blockers:
-        found["verdict"] = (
-            f"the certificate says CERTIFIED but its findings block it: {len(blockers)} "
-            f"rule(s) failed or unknown {gate} ("
-            + _listed([f"{r.rule_id} {r.outcome}" for r in blockers]) + ")")
-    elif certificate.verdict is Verdict.NOT_CERTIFIED and not blockers:
-        found["verdict"] = (f"the certificate says NOT CERTIFIED but none of its rules blocks "
-                            f"it (none is failed or unknown {gate})")
-    ids = [r.rule_id for r in blockers]
-    as_claimed = not certificate.blocking if certificate.verdict is Verdict.CERTIFIED else bool(
-        certificate.blocking)
-    if "verdict" in found and as_claimed:  # the list matches the edited verdict: one edit
-        found["blocking"] = ""
-    elif list(certificate.blocking) != ids:
-        found["blocking"] = (f"the certificate's blocking list does not follow from its rules: "
-                             f"it lists {_listed(certificate.blocking)}; its rules failed or "
-                             f"unknown {gate} are {_listed(ids)}")
-    return found
-
-
 def compare(certificate: Certificate, rebuilt: Certificate, lines: bool = True,
             skip: set[str] | frozenset[str] = frozenset()) -> list[str]:
     """Every way a certificate differs from the re-check's, in words (``skip``: fields
@@ -376,44 +333,27 @@ def compare(certificate: Certificate, rebuilt: Certificate, lines: bool = True,
             != [dataclasses.replace(w, files=None) for w in rebuilt.waivers]):
         diffs.append("waivers differ: the certificate lists waivers the re-check did not use")
     if certificate.verdict != rebuilt.verdict:
-        diffs.append(f"verdict: certificate says {_verdict(certificate.verdict)}, re-check "
-                     f"says {_verdict(rebuilt.verdict)}")
+        diffs.append(f"verdict: certificate says {verdict_words(certificate.verdict)}, re-check "
+                     f"says {verdict_words(rebuilt.verdict)}")
     if certificate.counts != rebuilt.counts:
         diffs.append("counts differ: " + "; ".join(
             f"{o.value.replace('_', ' ')} {n} in the certificate, {dict(rebuilt.counts)[o]} on "
             "re-check" for o, n in certificate.counts if n != dict(rebuilt.counts)[o]))
     if certificate.blocking != rebuilt.blocking and "blocking" not in skip:
         diffs.append(f"blocking rules differ: the certificate lists "
-                     f"{_listed(certificate.blocking)}; the re-check "
-                     f"{_listed(rebuilt.blocking)}")
+                     f"{listed(certificate.blocking)}; the re-check "
+                     f"{listed(rebuilt.blocking)}")
     done = {"rules", "attestations", "waivers", "verdict", "counts", "blocking"}
     mine, theirs = certificate.to_json(), rebuilt.to_json()
     for key in sorted(mine):
         if key in done or mine[key] == theirs[key]:
             continue
         if isinstance(mine[key], dict) and isinstance(theirs[key], dict):
-            diffs += [f"{key} {sub} differs: certificate {_words(mine[key].get(sub))}, "
-                      f"re-check {_words(theirs[key].get(sub))}"
+            diffs += [f"{key} {sub} differs: certificate {words(mine[key].get(sub))}, "
+                      f"re-check {words(theirs[key].get(sub))}"
                       for sub in sorted(set(mine[key]) | set(theirs[key]))
                       if mine[key].get(sub) != theirs[key].get(sub)]
         else:
-            diffs.append(f"{key} differs: certificate {_words(mine[key])}, re-check "
-                         f"{_words(theirs[key])}")
+            diffs.append(f"{key} differs: certificate {words(mine[key])}, re-check "
+                         f"{words(theirs[key])}")
     return diffs
-
-
-def _verdict(verdict: Verdict) -> str:
-    return verdict.value.replace("_", " ")
-
-
-def _words(value: Any) -> str:
-    """A JSON value as a person reads it: text as is, nothing as ``none``, lists joined."""
-    if value is None:
-        return "none"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return _listed([_words(v) for v in value], most=8)
-    if isinstance(value, dict):
-        return ", ".join(f"{k} {_words(v)}" for k, v in sorted(value.items())) or "none"
-    return str(value)
