@@ -53,9 +53,11 @@ def survey(
     ] = False,
     source: FromOpt = None,
 ) -> None:
-    """Survey many agencies: one row per agency (verdict, failed rules, retention and its
-    limit, recipients out of the agency's state, federal and private), totals, and every
-    organisation receiving their data. Not legal advice.
+    """Survey many agencies in one view.
+
+    One row per agency (verdict, failed rules, retention and its limit, recipients out of
+    the agency's state, federal and private), totals, and every organisation receiving their
+    data. Not legal advice.
     Exit codes: 0 every judged agency passes, 1 a judged agency fails (or a rule it must
     meet is unknown), 2 usage error, 3 an input or the baseline cannot be read."""
     from lpr_lint.rules.baseline import AUTO, AUTO_ID, Auto, Baseline
