@@ -425,3 +425,57 @@ def test_format_rendering_may_not_overwrite_the_certificate(tmp_path: Path) -> N
     code, _, err = run("certify", COMPLIANT, "--vendor", "V", "--out",
                        str(tmp_path / "cert.md"), "--format", "markdown")
     assert code == 2 and "another name" in err
+
+
+# --- not-applicable reasons, pointers said once, not legal advice (issue 15) ---------------
+
+FEDERAL = str(EXAMPLES / "noncompliant" / "federal-ice-assist.json")
+
+
+def test_a_rule_not_yet_in_effect_records_why(tmp_path: Path) -> None:
+    _, _, cert = certify(FEDERAL, tmp_path / "cert.json", "--as-of", "2026-11-01")
+    validate(cert)
+    rules = {r["rule_id"]: r for r in cert["rules"]}
+    effective = {r["id"]: str(r["effective"]) for r in yaml.safe_load(
+        (ROOT / "baselines" / "ct.yaml").read_text(encoding="utf-8"))["rules"]}
+    later = [rid for rid, day in effective.items() if day > "2026-11-01"]
+    assert later and all(rules[rid]["outcome"] == "not_applicable" for rid in later)
+    assert all(rules[rid]["reason"] == f"not in effect until {effective[rid]}" for rid in later)
+    assert all(("reason" in r) == (r["outcome"] == "not_applicable") for r in cert["rules"])
+
+
+def test_a_rule_whose_condition_holds_for_nothing_says_so(tmp_path: Path) -> None:
+    _, _, cert = certify(COMPLIANT, tmp_path / "cert.json")
+    reasons = [r["reason"] for r in cert["rules"] if r["outcome"] == "not_applicable"]
+    assert reasons and all(r.startswith("its condition (on /") for r in reasons)
+
+
+def test_reasons_are_verified_and_older_certificates_without_them_still_verify(
+        tmp_path: Path) -> None:
+    out = tmp_path / "cert.json"
+    certify(FEDERAL, out, "--as-of", "2026-11-01")
+    edit(out, lambda c: [r.pop("reason", None) for r in c["rules"]])
+    code, stdout, _ = run("verify-cert", str(out), FEDERAL)
+    assert code == 0, stdout
+    certify(FEDERAL, out, "--as-of", "2026-11-01")
+    edit(out, lambda c: c["rules"][0].update(reason="not in effect until 2099-01-01"))
+    code, stdout, _ = run("verify-cert", str(out), FEDERAL)
+    assert code == 1 and "rule CT-RET-001: reason differs" in stdout
+
+
+def test_renderings_give_the_reason_the_pointer_once_and_not_legal_advice(
+        tmp_path: Path) -> None:
+    from lpr_lint.certify.certificate import load_certificate
+    from lpr_lint.report.certificate import certificate_html, certificate_markdown
+
+    out = tmp_path / "cert.json"
+    certify(FEDERAL, out, "--as-of", "2026-11-01")
+    cert = load_certificate(str(out))
+    md, page = certificate_markdown(cert), certificate_html(cert)
+    assert "not applicable: not in effect until 2026-12-01" in md
+    assert ('<span class="reason">not in effect until <span class="nowrap">2026-12-01</span>'
+            '</span>') in page
+    assert "**Not legal advice.**" in md and "<strong>Not legal advice.</strong>" in page
+    assert "/sharing/partners/1/warrant\\_only (line " in md
+    assert not re.search(r"(/[\w/\\]+) line \d+: \1", md)  # the old "/p line 5: /p: ..."
+    assert '<code class="id">CT-SHR-003</code>' in page

@@ -178,6 +178,7 @@ def build(doc: Document, baseline: Baseline, options: Options, vendor: str,
     worst = dict(result.rule_outcomes)
     rules = [_rule(r.id, r.title, r.severity, r.basis_label, r.citations, worst[r.id],
                    by_rule.get(r.id, [])) for r in baseline.rules]
+    rules = RuleResult.with_reasons(rules, baseline.rules, options.as_of)
     rules += [_rule(f.id, f.title, f.severity, "export format v1", (), Outcome.FAIL,
                     by_rule[f.id]) for f in FORMAT_RULES if f.id in by_rule]
     rules, attested = _attest(rules, attestations, options.as_of)
@@ -308,7 +309,7 @@ def compare(certificate: Certificate, rebuilt: Certificate, lines: bool = True,
     new = {r.rule_id: r for r in rebuilt.rules}
     diffs += [f"rule {rid}: not in the certificate; re-check says {r.outcome}"
               for rid, r in new.items() if rid not in old]
-    keys = sorted(f.name for f in dataclasses.fields(RuleResult))
+    keys = RuleResult.compared_fields(certificate.rules)
     for rid, o in old.items():
         n = new.get(rid)
         if n is None or o.outcome != n.outcome:

@@ -10,10 +10,27 @@ that makes them is :mod:`lpr_lint.certify.certificate`.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as _dt
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from lpr_lint.model import Citation, Severity, TextEnum, Waiver
+
+
+class Rule(Protocol):
+    """What a reason is made of: a baseline rule (:class:`lpr_lint.rules.baseline.Rule`;
+    not imported, so that reporters load no pipeline)."""
+
+    @property
+    def effective(self) -> _dt.date: ...
+    @property
+    def scope(self) -> str: ...
+    @property
+    def when(self) -> tuple[tuple[str, Any], ...]: ...
+    @property
+    def cases(self) -> tuple[Any, ...]: ...
 
 
 class CertOutcome(TextEnum):
@@ -111,6 +128,36 @@ class RuleResult:
     attestations: tuple[int, ...]
     """Indexes into the certificate's attestations that made this rule attested."""
     findings: tuple[FindingRecord, ...]
+    reason: str | None = None
+    """Why a ``not_applicable`` rule does not apply (``not in effect until 2027-01-01``);
+    None for other outcomes, and in certificates made before it was recorded."""
+
+    @staticmethod
+    def with_reasons(results: Sequence[RuleResult], rules: Sequence[Rule], as_of: _dt.date
+                     ) -> list[RuleResult]:
+        """``results`` (of ``rules``, in order) with each not-applicable one's reason."""
+        return [dataclasses.replace(r, reason=not_applicable_reason(rule, as_of))
+                if r.outcome is CertOutcome.NOT_APPLICABLE else r
+                for r, rule in zip(results, rules, strict=True)]
+
+    @staticmethod
+    def compared_fields(recorded: Sequence[RuleResult]) -> list[str]:
+        """The fields ``verify-cert`` compares, sorted: all but ``reason`` when a certificate
+        records none (it was made before reasons were recorded)."""
+        return sorted(f.name for f in dataclasses.fields(RuleResult)
+                      if f.name != "reason" or any(r.reason for r in recorded))
+
+
+def not_applicable_reason(rule: Rule, as_of: _dt.date) -> str:
+    """Why a rule that gave not applicable on an export does not apply to it."""
+    if as_of < rule.effective:
+        return f"not in effect until {rule.effective.isoformat()}"
+    if rule.when:
+        where = ", ".join(dict.fromkeys(rule.scope + p for p, _ in rule.when)) or "/"
+        return f"its condition (on {where}) holds for nothing in this export"
+    if len(rule.cases) > 1:
+        return "none of its cases applies to this export"
+    return "nothing in this export is what it governs"
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,13 +287,16 @@ class Certificate:
 
 
 def _rule_json(r: RuleResult) -> dict[str, Any]:
-    return {"rule_id": r.rule_id, "title": r.title, "severity": r.severity.value,
-            "basis": r.basis,
-            "citations": [{"cite": c.cite, "reliability": c.reliability} for c in r.citations],
-            "outcome": r.outcome.value, "attestations": list(r.attestations),
-            "findings": [{"pointer": f.pointer, "line": f.line, "message": f.message,
-                          "outcome": f.outcome.value, "waived": f.waived}
-                         for f in r.findings]}
+    entry = {"rule_id": r.rule_id, "title": r.title, "severity": r.severity.value,
+             "basis": r.basis,
+             "citations": [{"cite": c.cite, "reliability": c.reliability} for c in r.citations],
+             "outcome": r.outcome.value, "attestations": list(r.attestations),
+             "findings": [{"pointer": f.pointer, "line": f.line, "message": f.message,
+                           "outcome": f.outcome.value, "waived": f.waived}
+                          for f in r.findings]}
+    if r.reason is not None:
+        entry["reason"] = r.reason
+    return entry
 
 
 def _rule_of(r: Any) -> RuleResult:
@@ -255,7 +305,8 @@ def _rule_of(r: Any) -> RuleResult:
         tuple(Citation(c["cite"], c["reliability"]) for c in r["citations"]),
         CertOutcome(r["outcome"]), tuple(r["attestations"]),
         tuple(FindingRecord(f["pointer"], f["line"], f["message"], CertOutcome(f["outcome"]),
-                            f["waived"]) for f in r["findings"]))
+                            f["waived"]) for f in r["findings"]),
+        r.get("reason"))
 
 
 def _attestation_json(a: AttestationRecord) -> dict[str, Any]:

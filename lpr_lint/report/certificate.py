@@ -9,7 +9,8 @@ JavaScript, and its Content-Security-Policy forbids scripts outright.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 
 from lpr_lint.certify.records import (
     AttestationRecord,
@@ -17,10 +18,11 @@ from lpr_lint.certify.records import (
     Certificate,
     CertOutcome,
     FindingRecord,
+    RuleResult,
     Verdict,
 )
 from lpr_lint.model import Citation
-from lpr_lint.report.html import Markup, bullets, esc, page, table
+from lpr_lint.report.html import Markup, bullets, esc, ident, page, table
 from lpr_lint.report.markdown import md_code, md_escape
 
 _LABEL = {CertOutcome.PASSED: "passed", CertOutcome.FAILED: "FAILED",
@@ -29,6 +31,7 @@ _LABEL = {CertOutcome.PASSED: "passed", CertOutcome.FAILED: "FAILED",
 _STATUS = {AttestationStatus.APPLIED: "applied", AttestationStatus.NOT_APPLIED: "not applied",
            AttestationStatus.RECORDED: "recorded"}
 _BLOCKING = (CertOutcome.FAILED, CertOutcome.UNKNOWN)
+_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
 def _cite(c: Citation) -> str:
@@ -36,8 +39,29 @@ def _cite(c: Citation) -> str:
 
 
 def _finding(f: FindingRecord) -> str:
+    """``/pointer (line N): message``, the pointer said once (a check's message starts with
+    it; an unknown's names it in its text)."""
     waived = " (waived)" if f.waived else ""
-    return f"{f.pointer or '/'} line {f.line}: {f.message}{waived}"
+    pointer = f.pointer or "/"
+    if f.message.startswith(f"{pointer}: "):
+        return f"{pointer} (line {f.line}): {f.message[len(pointer) + 2:]}{waived}"
+    if f.pointer and f.pointer in f.message:
+        return f"line {f.line}: {f.message}{waived}"
+    return f"{pointer} (line {f.line}): {f.message}{waived}"
+
+
+def _outcome(r: RuleResult) -> str:
+    return _LABEL[r.outcome] + (f": {r.reason}" if r.reason else "")
+
+
+def _disclaimer(cert: Certificate, text: Callable[[str], str], code: Callable[[str], str]
+                ) -> str:
+    """What follows "Not legal advice." (``text`` escapes text, ``code`` marks up a
+    command)."""
+    return (text(f"This certificate records what {cert.tool.name} found in "
+                 f"one export under baseline {cert.baseline.id} {cert.baseline.version} as of "
+                 f"{cert.as_of}; ") + code(f"{cert.tool.name} explain RULE")
+            + text(" gives each rule's legal basis and the baseline's own disclaimer."))
 
 
 def _status(a: AttestationRecord) -> str:
@@ -90,12 +114,13 @@ def certificate_markdown(cert: Certificate) -> str:
     """The certificate as Markdown: verdict, facts, rules, attestations, waivers, hashes."""
     icon = "✅" if cert.verdict is Verdict.CERTIFIED else "❌"
     lines = [f"# {icon} Self-certification: {md_escape(cert.vendor)}", "",
-             f"**{md_escape(_verdict(cert))}**", "", md_escape(_counts(cert)), ""]
+             f"**{md_escape(_verdict(cert))}**", "", md_escape(_counts(cert)), "",
+             "**Not legal advice.** " + _disclaimer(cert, md_escape, md_code), ""]
     lines += [f"- **{k}:** {md_escape(v)}" for k, v in _facts(cert)] + ["", "## Rules", ""]
     lines += _md_table(
         ("Rule", "Title", "Severity", "Basis", "Outcome", "Citations", "Findings"),
         ((md_escape(r.rule_id), md_escape(r.title), r.severity.value, md_escape(r.basis),
-          f"**{_LABEL[r.outcome]}**" if r.outcome in _BLOCKING else _LABEL[r.outcome],
+          f"**{_LABEL[r.outcome]}**" if r.outcome in _BLOCKING else md_escape(_outcome(r)),
           "; ".join(md_escape(_cite(c)) for c in r.citations),
           "; ".join(md_escape(_finding(f)) for f in r.findings)
           + (f" ({_attested(r.attestations)})" if r.attestations else ""))
@@ -132,7 +157,11 @@ def certificate_markdown(cert: Certificate) -> str:
 _CSS = """body{font-family:system-ui,sans-serif;margin:2rem;color:#1a1a1a;max-width:80rem}
 table{border-collapse:collapse;width:100%;margin:0 0 1.5rem}
 th,td{border:1px solid #bbb;padding:.3rem .5rem;text-align:left;vertical-align:top}
-th{background:#eee}code{font-size:.9em;word-break:break-all}
+th{background:#eee}
+@media (min-width:60rem){.rules td:nth-child(2){width:28%}.rules td:nth-child(4){width:14%}}
+td ul{margin:0;padding-left:1.1em}
+.disclaimer{font-size:.9em;color:#444;border-left:3px solid #bbb;padding-left:.6rem}
+.reason,.cite{display:block;font-size:.85em;color:#555}.cite{margin-top:.15rem}
 .banner{padding:1rem;border-radius:.3rem;font-size:1.3rem;font-weight:bold}
 .certified{background:#dff3e3;border:2px solid #2e7d32}
 .not_certified{background:#fde2e1;border:2px solid #c62828}
@@ -140,27 +169,41 @@ th{background:#eee}code{font-size:.9em;word-break:break-all}
 .o-waived{color:#8a6d00}.o-passed{color:#2e7d32}.o-not_applicable{color:#666}"""
 
 
+def _dates(text: str) -> str:
+    """Escaped text in which a date (YYYY-MM-DD) never breaks across lines."""
+    return _DATE.sub(lambda m: f'<span class="nowrap">{m[0]}</span>', esc(text))
+
+
+def _code(text: str) -> str:
+    return f"<code>{esc(text)}</code>"
+
+
 def certificate_html(cert: Certificate) -> str:
     """The certificate as one self-contained HTML page (no external assets, no scripts)."""
     title = f"Self-certification: {cert.vendor}"
     body = [f"<h1>{esc(title)}</h1>",
             f'<p class="banner {cert.verdict.value}">{esc(_verdict(cert))}</p>',
-            f"<p>{esc(_counts(cert))}</p>", "<table>"]
+            f"<p>{esc(_counts(cert))}</p>",
+            '<p class="disclaimer"><strong>Not legal advice.</strong> '
+            f"{_disclaimer(cert, esc, _code)}</p>", "<table>"]
     body += [f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in _facts(cert)]
     body += ["</table>", "<h2>Rules</h2>"]
     body += table(
-        ("Rule", "Title", "Severity", "Basis", "Outcome", "Citations", "Findings"),
-        ((Markup(f"<code>{esc(r.rule_id)}</code>"), r.title, r.severity.value, r.basis,
-          Markup(f'<span class="o-{esc(r.outcome.value)}">{esc(_LABEL[r.outcome])}</span>'),
-          Markup("<br>".join(esc(_cite(c)) for c in r.citations)),
+        ("Rule", "Title and citations", "Severity, basis", "Outcome", "Findings"),
+        ((ident(r.rule_id),
+          Markup(esc(r.title) + "".join(f'<span class="cite">{esc(_cite(c))}</span>'
+                                        for c in r.citations)),
+          Markup(f"{esc(r.severity.value)}<br>{esc(r.basis)}"),
+          Markup(f'<span class="o-{esc(r.outcome.value)}">{esc(_LABEL[r.outcome])}</span>'
+                 + (f'<span class="reason">{_dates(r.reason)}</span>' if r.reason else "")),
           Markup(bullets(esc(_finding(f)) for f in r.findings)
                  + (esc(_attested(r.attestations)) if r.attestations else "")))
-         for r in cert.rules))
+         for r in cert.rules), "rules")
     body.append("<h2>Attestations</h2>")
     if cert.attestations:
         body += table(
             ("#", "Control", "Attested by", "Role", "Date", "Statement", "Evidence", "Status"),
-            ((str(i + 1), Markup(f"<code>{esc(a.control)}</code>"), a.attested_by, a.role,
+            ((str(i + 1), ident(a.control), a.attested_by, a.role,
               a.date, a.statement, a.evidence, _status(a))
              for i, a in enumerate(cert.attestations)))
     else:
@@ -168,10 +211,10 @@ def certificate_html(cert: Certificate) -> str:
     body.append("<h2>Waivers applied</h2>")
     if cert.waivers:
         body += table(
-            ("Rule", "Pointer", "Approved by", "Approved on", "Expires", "Ticket",
-             "Justification"),
-            ((w.rule, Markup(f"<code>{esc(w.pointer or '')}</code>"), w.approved_by,
-              w.approved_on, w.expires, w.ticket or "", w.justification)
+            ("Rule", "Pointer", "Approved (by, on)", "Expires", "Ticket", "Justification"),
+            ((ident(w.rule), Markup(f"<code>{esc(w.pointer or '')}</code>"),
+              Markup(f"{esc(w.approved_by)}<br>{esc(w.approved_on)}"), w.expires,
+              w.ticket or "", w.justification)
              for w in cert.waivers))
     else:
         body.append("<p>None.</p>")

@@ -20,14 +20,18 @@ BASE_CSS = (
     "td{overflow-wrap:anywhere}th{overflow-wrap:normal}"
     ".id,.nowrap,td.n{white-space:nowrap;overflow-wrap:normal}"
     "svg{max-width:100%;height:auto}"
+    "code{font-family:ui-monospace,Menlo,Consolas,'DejaVu Sans Mono',monospace;font-size:.9em}")
+"""What every page shares, before its own CSS: cells wrap anywhere (a long path or name
+never widens a table past the page), headings only between words, and identifiers and
+numbers (``.id``, ``.nowrap``, ``td.n``) never; colours and charts print as they show."""
+MEDIA_CSS = (
+    "@media (max-width:50rem){body{margin:1rem}td,th{padding:.2rem .3rem}}"
     "@media print{body{margin:0;max-width:none;font-size:10pt}"
     "h1,h2{break-after:avoid}tr,svg,li{break-inside:avoid}"
     "thead{display:table-header-group}}"
     "@page{margin:1.5cm}")
-"""What every page shares: cells wrap anywhere (a long path or name never widens a table past
-the page), headings only between words, and identifiers and numbers (``.id``, ``.nowrap``,
-``td.n``) never; colours and charts print as they show; table heads repeat on each printed
-page."""
+"""After a page's own CSS (so it wins): narrow screens and paper get small margins; table
+heads repeat on each printed page; headings stay with what follows."""
 
 
 class Markup(str):
@@ -58,10 +62,13 @@ def cell(value: object) -> str:
     return f"<td>{esc(value)}</td>"
 
 
-def table(head: Iterable[str], rows: Iterable[Iterable[object]]) -> list[str]:
-    """A table, one line per row; ``head`` is text, each row's cells go through :func:`cell`."""
-    out = ["<table>", "<thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head)
-           + "</tr></thead>", "<tbody>"]
+def table(head: Iterable[str], rows: Iterable[Iterable[object]], cls: str | None = None
+          ) -> list[str]:
+    """A table, one line per row; ``head`` is text, each row's cells go through :func:`cell`
+    (``cls``: the table's class)."""
+    out = ["<table>" if cls is None else f'<table class="{esc(cls)}">',
+           "<thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr></thead>",
+           "<tbody>"]
     out += ["<tr>" + "".join(cell(c) for c in row) + "</tr>" for row in rows]
     return [*out, "</tbody>", "</table>"]
 
@@ -74,9 +81,10 @@ def bullets(items: Iterable[str]) -> Markup:
 
 def page(title: str, css: str, body: Iterable[str]) -> str:
     """A complete, self-contained page: doctype, charset, CSP, viewport, title, inline CSS
-    (:data:`BASE_CSS`, then ``css``)."""
+    (:data:`BASE_CSS`, ``css``, then :data:`MEDIA_CSS`)."""
     head = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
             f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{esc(title)}</title>", f"<style>{BASE_CSS}{css}</style>", "</head>", "<body>"]
+            f"<title>{esc(title)}</title>", f"<style>{BASE_CSS}{css}{MEDIA_CSS}</style>",
+            "</head>", "<body>"]
     return "\n".join([*head, *body, "</body>", "</html>"]) + "\n"
