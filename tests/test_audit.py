@@ -115,6 +115,14 @@ def test_gzip_is_detected_by_magic_bytes(tmp_path: Path) -> None:
     assert packed["files"][0]["duplicates"] == 1
 
 
+def test_a_byte_cp1252_lacks_is_named_as_cp1252_not_charmap(tmp_path: Path) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_bytes(b"a,b\n\x81\x90,\x8d\n")  # bytes cp1252 leaves undefined
+    code, _, err = run(str(path), "--agency-state", "CT", "--encoding", "cp1252")
+    assert code == 3 and "not valid cp1252 text" in err and "charmap" not in err
+    assert "not cp1252 either" in err and len(err.splitlines()) == 1
+
+
 def test_cp1252_is_a_clear_input_error_unless_named(tmp_path: Path) -> None:
     path = tmp_path / "excel.csv"
     path.write_bytes(Path(NET14).read_bytes().replace(b"ICE assist", b"ICE assist caf\xe9"))

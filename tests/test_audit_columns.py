@@ -182,7 +182,7 @@ def outcome(path: Path, parallel: bool) -> str:
 
 
 @pytest.mark.parametrize(("kind", "expected"), [
-    ("utf8", "not valid utf-8 text"), ("field-limit", "malformed CSV: field larger"),
+    ("utf8", "not valid UTF-8 text"), ("field-limit", "malformed CSV: field larger"),
     ("nul", None), ("truncated-gzip", "cannot read: Compressed file ended"),
     ("corrupt-deflate", "cannot read: Error -3")])
 def test_a_file_broken_after_2000_rows_fails_the_same_both_ways(

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from lpr_lint.errors import InputError
+from lpr_lint.load.encodings import known_name
 
 FIELDS = ("id", "org", "user", "search_time", "reason", "case_number", "networks", "devices",
           "offense_type")
@@ -78,6 +79,13 @@ class Layout:
 
 def _norm(cell: str) -> str:
     return " ".join(cell.replace("\ufeff", "").strip().lower().split())
+
+
+def _encoding_hint(codec: str) -> str:
+    if codec == "cp1252":
+        return ("it is not cp1252 either: find the encoding the file was saved in and pass it "
+                "with --encoding")
+    return "if Excel saved it, re-save as 'CSV UTF-8' or pass --encoding cp1252"
 
 
 def open_log(path: str, encoding: str = "utf-8") -> IO[str]:
@@ -173,9 +181,9 @@ class LogReader:
         line = getattr(self._reader, "line_num", None)
         where = f"line {line}: " if line else ""
         if isinstance(exc, UnicodeDecodeError):
-            return InputError(self.path, f"{where}not valid {exc.encoding} text ({exc.reason}); "
-                              "if Excel saved it, re-save as 'CSV UTF-8' or pass --encoding "
-                              "cp1252")
+            codec = known_name(exc.encoding, self.encoding)
+            return InputError(self.path, f"{where}not valid {codec} text ({exc.reason}); "
+                              + _encoding_hint(codec))
         if isinstance(exc, csv.Error):
             return InputError(self.path, f"{where}malformed CSV: {exc}")
         return InputError(self.path, f"{where}cannot read: {exc}")  # a corrupt gzip stream
@@ -218,8 +226,9 @@ def open_reader(path: str, encoding: str = "utf-8",
         layout = detect(first, path, mapping)
     except UnicodeDecodeError as exc:
         fh.close()
-        raise InputError(path, f"not valid {exc.encoding} text ({exc.reason}); if Excel saved "
-                         "it, re-save as 'CSV UTF-8' or pass --encoding cp1252") from None
+        codec = known_name(exc.encoding, encoding)
+        raise InputError(path, f"not valid {codec} text ({exc.reason}); "
+                         + _encoding_hint(codec)) from None
     except (OSError, EOFError, gzip.BadGzipFile, csv.Error, zlib.error) as exc:
         fh.close()
         raise InputError(path, f"cannot read as CSV: {exc}") from None

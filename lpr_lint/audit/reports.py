@@ -14,6 +14,7 @@ from itertools import islice
 from typing import IO, Any
 
 from lpr_lint.audit.review import FLAGS, Auditor
+from lpr_lint.report.cells import safe_cell
 from lpr_lint.report.html import Markup, bullets, esc, ident, nowrap, page, table
 from lpr_lint.report.markdown import md_escape
 
@@ -33,7 +34,6 @@ HTML_ROW_LIMIT = 1000
 CSV_COLUMNS = ("file", "row", "id", "search_time", "org", "org_state", "org_kind", "reason",
                "offense_type", "case_number", "networks", "devices", "flags", "matches",
                "declared_partner")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _indent(value: Any) -> str:
@@ -49,12 +49,6 @@ def write_json(auditor: Auditor, out: IO[str]) -> None:
         out.write(',\n  "sample": ' + _indent(sample))
     out.write(f',\n  "searches_scanned": {auditor.scanned},\n  "summary": '
               + _indent(auditor.summary()) + "\n}\n")
-
-
-def safe_cell(value: Any) -> str:
-    """A CSV cell a spreadsheet will not run as a formula (a leading ``'`` when needed)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def write_csv(auditor: Auditor, out: IO[str]) -> None:
