@@ -133,6 +133,13 @@ def test_an_empty_folder_is_not_counted_as_a_file(tmp_path: Path,
     assert code == 3
     assert out.splitlines()[-1].startswith(
         "1 file checked: 1 passed, 0 failed; 1 folder had nothing to check; 0 findings;")
+    code, out, _ = run("check", "empty", str(EXAMPLES / "compliant"), "-f", "json")
+    import json
+
+    report = json.loads(out)
+    assert {k: report["summary"][k] for k in ("files", "passed", "errors", "empty_folders")} == {
+        "files": 1, "passed": 1, "errors": 0, "empty_folders": 1}
+    assert [f.get("folder", False) for f in report["files"]] == [True, False]
 
 
 # --- lpr-lint --help ------------------------------------------------------------------------

@@ -31,6 +31,7 @@ def report_dict(report: Report) -> dict[str, Any]:
                 "status": r.status.value,
                 "error": None if r.error_message is None else {
                     "message": r.error_message, "line": r.error_line, "column": r.error_column},
+                **({"folder": True} if r.folder else {}),
                 **({} if r.baseline is None else {"baseline": {
                     "id": r.baseline.id, "version": r.baseline.version,
                     "sha256": r.baseline.sha256}}),

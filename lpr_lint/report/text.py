@@ -12,11 +12,13 @@ from lpr_lint.report.base import Reporter
 def summary_counts(report: Report) -> dict[str, object]:
     """Counts shared by the text summary and the JSON report."""
     findings = report.findings
+    files = [f for f in report.files if not f.folder]  # a folder with nothing in it is no file
     return {
-        "files": len(report.files),
-        "passed": sum(1 for f in report.files if f.status is FileStatus.PASS),
-        "failed": sum(1 for f in report.files if f.status is FileStatus.FAIL),
-        "errors": sum(1 for f in report.files if f.status is FileStatus.ERROR),
+        "files": len(files),
+        "passed": sum(1 for f in files if f.status is FileStatus.PASS),
+        "failed": sum(1 for f in files if f.status is FileStatus.FAIL),
+        "errors": sum(1 for f in files if f.status is FileStatus.ERROR),
+        "empty_folders": len(report.files) - len(files),
         "findings": len(findings),
         "gating": sum(1 for f in findings if report.is_gating(f)),
         "waived": sum(1 for f in findings if f.waiver is not None),
