@@ -139,7 +139,7 @@ def test_an_empty_folder_is_not_counted_as_a_file(tmp_path: Path,
     report = json.loads(out)
     assert {k: report["summary"][k] for k in ("files", "passed", "errors", "empty_folders")} == {
         "files": 1, "passed": 1, "errors": 0, "empty_folders": 1}
-    assert [f.get("folder", False) for f in report["files"]] == [True, False]
+    assert sorted(f.get("folder", False) for f in report["files"]) == [False, True]
 
 
 # --- lpr-lint --help ------------------------------------------------------------------------
