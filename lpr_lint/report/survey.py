@@ -175,8 +175,10 @@ _CSS = ("body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}"
         ".wrap{max-width:100%;overflow-x:auto}"
         "table{border-collapse:collapse;margin:1em 0;max-width:100%}"
         "td,th{border:1px solid #ccc;padding:.2em .4em;text-align:left;vertical-align:top;"
-        "overflow-wrap:anywhere}"
-        "td:first-child{min-width:10em;max-width:18em}"
+        "overflow-wrap:normal;word-break:normal}"
+        "td:first-child{min-width:10em;max-width:18em;overflow-wrap:anywhere}"
+        ".wrap table{font-size:.85em}td:nth-child(3){white-space:nowrap}"
+        "@media print{.wrap{overflow:visible}.wrap table{font-size:7pt}}"
         "td.n{text-align:right;white-space:nowrap}th{background:#f4f4f4}"
         ".fail{color:#a00;font-weight:bold}")
 
