@@ -123,6 +123,20 @@ def test_a_byte_cp1252_lacks_is_named_as_cp1252_not_charmap(tmp_path: Path) -> N
     assert "not cp1252 either" in err and len(err.splitlines()) == 1
 
 
+@pytest.mark.parametrize(("encoding", "message"), [
+    ("utf-16", "not valid UTF-16 text (UTF-16 stream does not start with BOM)"),
+    ("undefined", "unknown encoding 'undefined'"),
+    ("rot13", "unknown encoding 'rot13'"),
+])
+def test_an_encoding_that_cannot_read_the_file_is_one_line(tmp_path: Path, encoding: str,
+                                                            message: str) -> None:
+    path = tmp_path / "log.csv"
+    path.write_bytes((ROOT / "tests" / "data" / "audit" / "portal-2025.csv").read_bytes())
+    code, _, err = run(str(path), "--agency-state", "CT", "--encoding", encoding)
+    assert code == 3 and message in err and len(err.splitlines()) == 1, err
+    assert "internal error" not in err
+
+
 def test_cp1252_is_a_clear_input_error_unless_named(tmp_path: Path) -> None:
     path = tmp_path / "excel.csv"
     path.write_bytes(Path(NET14).read_bytes().replace(b"ICE assist", b"ICE assist caf\xe9"))

@@ -203,6 +203,9 @@ def test_a_file_broken_after_2000_rows_fails_the_same_both_ways(
         assert json.loads(outcomes[0])["searches_scanned"] > 2500
         return
     assert outcomes[0].startswith("bad.csv: error: line ") and expected in outcomes[0]
+    if kind == "utf8":  # the line that holds the bad byte, on both paths
+        line = raw[:at].count(b"\n") + 1
+        assert outcomes[0].startswith(f"bad.csv: error: line {line}: ")
     got = frames(tmp_path / "bad.csv", GEN_INDEX)  # the helper's own frames, in this process
     assert got[0][0] == "layout" and {f[0] for f in got[1:-1]} == {"rows"} and len(got) > 3
     assert got[-1] == ("error", outcomes[0].removeprefix("bad.csv: error: "))

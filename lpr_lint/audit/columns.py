@@ -51,7 +51,7 @@ POOL_LENGTH = 1_000
 """The helper sends equal cells of the ``shared`` columns as one object (marshal writes a
 reference to it); it forgets them when it knows more than POOL_LIMIT, and a chunk with a
 cell longer than POOL_LENGTH is sent as it is."""
-_READ_ERRORS = (UnicodeDecodeError, csv.Error, OSError, EOFError, zlib.error)
+_READ_ERRORS = (UnicodeError, csv.Error, OSError, EOFError, zlib.error)
 """What reading a log can raise (zlib.error: corrupt gzip data); see LogReader.failure."""
 
 Chunk = tuple[Sequence[int], Sequence[tuple[str, ...]], Sequence[str] | None]

@@ -21,6 +21,7 @@ naming the file (``--encoding cp1252`` reads a legacy Excel export).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import itertools
@@ -88,13 +89,52 @@ def _encoding_hint(codec: str) -> str:
     return "if Excel saved it, re-save as 'CSV UTF-8' or pass --encoding cp1252"
 
 
+def _decoding_error(path: str, encoding: str, exc: UnicodeError, line: int | None) -> InputError:
+    """The one-line error for text that is not valid in ``encoding``, at the line that holds
+    the first bad byte (found by reading the bytes again: the text reader decodes ahead of
+    the CSV reader, whose line count lags)."""
+    codec = known_name(getattr(exc, "encoding", encoding), encoding)
+    found = _bad_line(path, encoding) if isinstance(exc, UnicodeDecodeError) else None
+    where = f"line {found or line}: " if (found or line) else ""
+    reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
+    return InputError(path, f"{where}not valid {codec} text ({reason}); "
+                      + _encoding_hint(codec))
+
+
+def _bad_line(path: str, encoding: str) -> int | None:
+    """The line number of the first byte that is not valid ``encoding`` (None: not found)."""
+    enc = _codec(encoding)
+    try:
+        with open(path, "rb") as raw:
+            gz = raw.read(2) == GZIP_MAGIC
+        with (gzip.open(path, "rb") if gz else open(path, "rb")) as fh:
+            decoder = codecs.getincrementaldecoder(enc)()
+            line = 1
+            while chunk := fh.read(1 << 16):
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    return line + chunk[: max(exc.start, 0)].count(b"\n")
+                line += chunk.count(b"\n")
+            decoder.decode(b"", final=True)
+    except (UnicodeDecodeError, OSError, EOFError, LookupError, zlib.error):
+        return None
+    return None
+
+
+def _codec(encoding: str) -> str:
+    return "utf-8-sig" if encoding.replace("_", "-").lower() in ("utf-8", "utf8") else encoding
+
+
 def open_log(path: str, encoding: str = "utf-8") -> IO[str]:
     """``path`` as text (gzip detected by its magic bytes), newline="" for the csv module.
 
     A leading BOM is dropped whatever the encoding. Raises :class:`InputError`.
     """
-    enc = "utf-8-sig" if encoding.replace("_", "-").lower() in ("utf-8", "utf8") else encoding
+    enc = _codec(encoding)
     try:
+        if not codecs.lookup(enc)._is_text_encoding or codecs.lookup(enc).name == "undefined":
+            raise LookupError(enc)
         with open(path, "rb") as fh:
             magic = fh.read(2)
         if magic == GZIP_MAGIC:
@@ -180,10 +220,8 @@ class LogReader:
         """The one-line error for a reading failure raised while iterating :meth:`records`."""
         line = getattr(self._reader, "line_num", None)
         where = f"line {line}: " if line else ""
-        if isinstance(exc, UnicodeDecodeError):
-            codec = known_name(exc.encoding, self.encoding)
-            return InputError(self.path, f"{where}not valid {codec} text ({exc.reason}); "
-                              + _encoding_hint(codec))
+        if isinstance(exc, UnicodeError):  # UTF-16 without a BOM raises a bare UnicodeError
+            return _decoding_error(self.path, self.encoding, exc, line)
         if isinstance(exc, csv.Error):
             return InputError(self.path, f"{where}malformed CSV: {exc}")
         return InputError(self.path, f"{where}cannot read: {exc}")  # a corrupt gzip stream
@@ -224,11 +262,9 @@ def open_reader(path: str, encoding: str = "utf-8",
         if first is None:
             raise InputError(path, "empty file: not a search-audit log")
         layout = detect(first, path, mapping)
-    except UnicodeDecodeError as exc:
+    except UnicodeError as exc:
         fh.close()
-        codec = known_name(exc.encoding, encoding)
-        raise InputError(path, f"not valid {codec} text ({exc.reason}); "
-                         + _encoding_hint(codec)) from None
+        raise _decoding_error(path, encoding, exc, None) from None
     except (OSError, EOFError, gzip.BadGzipFile, csv.Error, zlib.error) as exc:
         fh.close()
         raise InputError(path, f"cannot read as CSV: {exc}") from None

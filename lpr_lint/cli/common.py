@@ -47,8 +47,16 @@ GATES = tuple(gate.value for gate in Gate)
 members."""
 FromOpt = Annotated[str | None, choice(
     ADAPTERS, "--from", help="The input's format (default: detected from its content).")]
+def _pointers(values: list[str] | None) -> list[str] | None:
+    for value in values or ():
+        if value and not value.startswith("/"):
+            raise typer.BadParameter(f"{value!r} is not a JSON Pointer (a pointer starts with /, "
+                                     "e.g. /exported_at or /sharing/partners/*/expires)")
+    return values
+
+
 IgnoreOpt = Annotated[list[str] | None, typer.Option(
-    "--ignore", metavar="POINTER",
+    "--ignore", metavar="POINTER", callback=_pointers,
     help="Also ignore this value (JSON Pointer, * for list items); repeatable.")]
 OtherAgencyOpt = Annotated[bool, typer.Option(
     "--allow-other-agency",
