@@ -32,6 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "strict": False,
     "allow_unknown": False,
     "outputs": [],
+    "allowed_signers": "",
 }
 NOT_SETTINGS = frozenset({CACHE_ENV})
 """Environment variables of lpr-lint's that are not settings (the cache's folder)."""

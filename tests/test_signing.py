@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -79,3 +80,114 @@ def test_setup_problems_are_errors(keys: dict[str, str], tmp_path: Path) -> None
     not_a_key.write_text("hello", encoding="ascii")
     with pytest.raises(SigningError, match="cannot sign"):
         sign(b"x", str(not_a_key), "approval")
+
+
+# ---------------------------------------------------------------- signed approvals, end to end
+
+def _cli(*args: str) -> tuple[int, str, str]:
+    from typer.testing import CliRunner
+
+    from lpr_lint.cli import app
+
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _rechain(ledger: Path, edit: Any) -> None:
+    """Rewrite the ledger as a forger with write access would: edit the entries, then
+    recompute every hash and link so the chain verifies again."""
+    import json
+
+    from lpr_lint.history.store import GENESIS, canonical_bytes, entry_hash
+
+    entries = [json.loads(x) for x in ledger.read_bytes().splitlines() if x.strip()]
+    edit(entries)
+    prev = GENESIS
+    for e in entries:
+        e["prev"] = prev
+        e["hash"] = entry_hash(e)
+        prev = e["hash"]
+    ledger.write_bytes(b"".join(canonical_bytes(e) + b"\n" for e in entries))
+
+
+def test_signed_approvals_and_the_ledger_check(keys: dict[str, str], tmp_path: Path) -> None:
+    from conftest import EXAMPLES
+
+    store = str(tmp_path / "store")
+    export = str(EXAMPLES / "compliant" / "lakeside-ct-pd.yaml")
+    assert _cli("approve", export, "--by", "Sgt. A. Rivera", "--store", store,
+                "--sign-key", keys["rivera"], "--as-of", "2027-02-01")[0] == 0
+    assert _cli("approve", export, "--by", "B", "--store", store, "--as-of", "2027-02-01")[0] == 0
+    code, out, _ = _cli("ledger", "verify", "--store", store, "--allowed-signers",
+                        keys["allowed"])
+    assert code == 0, out
+    assert "#1 (approved by Sgt. A. Rivera): signed by rivera@town.example" in out
+    assert "#2 (approved by B): not signed" in out
+    code, out, _ = _cli("ledger", "verify", "--store", store, "--allowed-signers",
+                        keys["allowed"], "--require-signed")
+    assert code == 1 and "UNSIGNED: entry #2 (approved by B) is not signed" in out
+    code, _, err = _cli("ledger", "verify", "--store", store, "--require-signed")
+    assert code == 2 and "needs an allowed signers file" in err
+    # removing a signature breaks the chain: the hash covers it
+    ledger = Path(store) / "ledger.jsonl"
+    lines = ledger.read_bytes().splitlines(keepends=True)
+    ledger.write_bytes(lines[0].replace(b'"signature":', b'"signaturX":') + lines[1])
+    assert _cli("ledger", "verify", "--store", store)[1].startswith("TAMPERED")
+
+
+def test_a_forged_chain_keeps_a_signature_over_other_bytes(keys: dict[str, str],
+                                                            tmp_path: Path) -> None:
+    from conftest import EXAMPLES
+
+    store = str(tmp_path / "store")
+    export = str(EXAMPLES / "compliant" / "lakeside-ct-pd.yaml")
+    for key in ("rivera", "rivera"):
+        _cli("approve", export, "--by", "Sgt. A. Rivera", "--store", store, "--sign-key",
+             keys[key], "--as-of", "2027-02-01")
+
+    def forge(entries: list[dict[str, Any]]) -> None:
+        entries[0]["approver"] = "Chief"
+
+    _rechain(Path(store) / "ledger.jsonl", forge)
+    assert _cli("ledger", "verify", "--store", store)[0] == 0  # the chain alone is fooled
+    code, out, _ = _cli("ledger", "verify", "--store", store, "--allowed-signers",
+                        keys["allowed"])
+    assert code == 1
+    assert ("BAD SIGNATURE: entry #1 (approved by Chief): the signature does not match these "
+            "bytes") in out
+
+
+def test_a_key_not_allowed_to_approve(keys: dict[str, str], tmp_path: Path) -> None:
+    from conftest import EXAMPLES
+
+    store = str(tmp_path / "store")
+    export = str(EXAMPLES / "compliant" / "lakeside-ct-pd.yaml")
+    for key in ("vendor", "stranger"):
+        _cli("approve", export, "--by", key, "--store", store, "--sign-key", keys[key],
+             "--as-of", "2027-02-01")
+    code, out, _ = _cli("ledger", "verify", "--store", store, "--allowed-signers",
+                        keys["allowed"])
+    assert code == 1
+    assert "BAD SIGNATURE: entry #1 (approved by vendor): signed by certs@vendor.example" in out
+    assert "BAD SIGNATURE: entry #2 (approved by stranger): signed by a key that is not in" in out
+
+
+def test_a_checkpoint_catches_a_removed_entry(keys: dict[str, str], tmp_path: Path) -> None:
+    from conftest import EXAMPLES
+
+    store = str(tmp_path / "store")
+    export = str(EXAMPLES / "compliant" / "lakeside-ct-pd.yaml")
+    for _ in range(2):
+        _cli("approve", export, "--by", "A", "--store", store, "--as-of", "2027-02-01")
+    point = str(tmp_path / "head.json")
+    code, _, err = _cli("ledger", "checkpoint", "--store", store, "-o", point, "--sign-key",
+                        keys["rivera"])
+    assert code == 0 and "checkpoint written" in err
+    code, out, _ = _cli("ledger", "verify", "--store", store, "--checkpoint", point,
+                        "--allowed-signers", keys["allowed"])
+    assert code == 0 and "reaches checkpoint" in out, out
+    ledger = Path(store) / "ledger.jsonl"
+    ledger.write_bytes(ledger.read_bytes().splitlines(keepends=True)[0])  # the newest removed
+    assert _cli("ledger", "verify", "--store", store)[0] == 0
+    code, out, _ = _cli("ledger", "verify", "--store", store, "--checkpoint", point)
+    assert code == 1 and "SHORT OF CHECKPOINT:" in out and "has 1 entry," in out

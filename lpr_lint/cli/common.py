@@ -145,6 +145,14 @@ StrictOpt = Annotated[bool | None, typer.Option(
 WaiversOpt = Annotated[str | None, typer.Option(
     "--waivers", metavar="PATH", show_default=False,
     help="The central waivers file (default .lpr-lint-waivers.yaml when present).")]
+AllowedSignersOpt = Annotated[str | None, typer.Option(
+    "--allowed-signers", metavar="FILE", show_default=False,
+    help="OpenSSH allowed_signers file: check each signature and its signer's role.")]
+RequireSignedOpt = Annotated[bool, typer.Option(
+    "--require-signed", help="An unsigned entry is a failure.")]
+SignKeyOpt = Annotated[str | None, typer.Option(
+    "--sign-key", metavar="KEY", show_default=False,
+    help="Sign with this SSH key (ssh-keygen -Y sign; a public key uses ssh-agent).")]
 StoreOpt = Annotated[str | None, typer.Option(
     "--store", metavar="DIR", help="Approval store directory.")]
 

@@ -11,6 +11,7 @@ import typer
 
 from lpr_lint import TOOL_NAME
 from lpr_lint.cli.common import (
+    AllowedSignersOpt,
     AsOfOpt,
     BaselineOpt,
     FailOnOpt,
@@ -18,6 +19,8 @@ from lpr_lint.cli.common import (
     GateOpt,
     IgnoreOpt,
     OtherAgencyOpt,
+    RequireSignedOpt,
+    SignKeyOpt,
     StoreOpt,
     as_of_date,
     choice,
@@ -45,6 +48,7 @@ def approve(
     fail_on: FailOnOpt = None,
     as_of: AsOfOpt = None,
     source: FromOpt = None,
+    sign_key: SignKeyOpt = None,
 ) -> None:
     """Record an export as approved.
 
@@ -62,7 +66,7 @@ def approve(
         done = do_approve(export, load_baseline(s["baseline"].value, export),
                           Options(as_of=as_of_date(as_of), fail_on=Severity(s["fail_on"].value)),
                           Store(s["store"].value), by, note, accept_findings,
-                          source=source, notices=notices)
+                          source=source, notices=notices, sign_key=sign_key)
     except ApprovalRefused as exc:
         _notify(notices)
         fatal(str(exc), ExitCode.FINDINGS)
@@ -113,15 +117,36 @@ ledger_app = typer.Typer(help="Inspect and verify the approval ledger.", no_args
 
 
 @ledger_app.command("verify")
-def ledger_verify(store: StoreOpt = None) -> None:
-    """Recompute the hash chain and every snapshot hash.
+def ledger_verify(
+    store: StoreOpt = None,
+    allowed_signers: AllowedSignersOpt = None,
+    require_signed: RequireSignedOpt = False,
+    checkpoint: Annotated[str | None, typer.Option(
+        "--checkpoint", metavar="FILE", show_default=False,
+        help="A checkpoint the ledger must still reach and agree with.")] = None,
+) -> None:
+    """Check the hash chain, snapshots, and signatures.
 
-    Exit codes: 0 intact, 1 tampered or torn.
+    Exit codes: 0 intact, 1 tampered, torn, short of a checkpoint or badly signed.
     """
+    from lpr_lint.history.signatures import check_checkpoint_file, entry_signatures
     from lpr_lint.history.store import Store
 
     try:
-        result = Store(settings(store=(store, "--store"))["store"].value).verify()
+        s = settings(store=(store, "--store"), allowed_signers=(allowed_signers,
+                                                                "--allowed-signers"))
+        ledger = Store(s["store"].value)
+        result = ledger.verify()
+        signers = s["allowed_signers"].value or None
+        if require_signed and signers is None:
+            fatal("--require-signed needs an allowed signers file (--allowed-signers FILE, or "
+                  "allowed_signers in .lpr-lint.yaml)", ExitCode.USAGE)
+        problems: list[str] = []
+        lines: list[str] = []
+        if result.intact and signers is not None:
+            lines, problems = entry_signatures(ledger.entries(), signers, require_signed)
+        if result.intact and checkpoint is not None:
+            problems += check_checkpoint_file(ledger, checkpoint, signers, require_signed)
     except LprLintError as exc:
         fatal(str(exc))
     for warning in result.warnings:
@@ -132,8 +157,48 @@ def ledger_verify(store: StoreOpt = None) -> None:
     if result.torn:
         typer.echo(f"TORN: {result.torn}")
         raise typer.Exit(int(ExitCode.FINDINGS))
+    for line in lines:
+        typer.echo(line)
+    for problem in problems:
+        typer.echo(problem)
+    if problems:
+        raise typer.Exit(int(ExitCode.FINDINGS))
     typer.echo(f"intact: {result.entries} entr{'y' if result.entries == 1 else 'ies'} and "
-               "their snapshots verify")
+               "their snapshots verify"
+               + ("; every signature verifies" if signers is not None else "")
+               + (f"; the ledger reaches checkpoint {checkpoint}" if checkpoint else ""))
+
+
+@ledger_app.command("checkpoint")
+def ledger_checkpoint(
+    store: StoreOpt = None,
+    out: Annotated[str | None, typer.Option(
+        "--out", "-o", metavar="FILE", show_default=False,
+        help="Write the checkpoint here (default: print it).")] = None,
+    sign_key: SignKeyOpt = None,
+) -> None:
+    """Record the ledger's head to keep elsewhere.
+
+    A ticket, a commit or another repository: `ledger verify --checkpoint FILE` then fails
+    when newer entries have been removed or the ledger was rewritten.
+    """
+    from lpr_lint.history.signatures import make_checkpoint
+
+    try:
+        s = settings(store=(store, "--store"))
+        text = make_checkpoint(s["store"].value, sign_key)
+    except LprLintError as exc:
+        fatal(str(exc))
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    from lpr_lint.atomic import write_atomic
+
+    try:
+        write_atomic(out, text.encode("utf-8"))
+    except OSError as exc:
+        fatal(f"{out}: cannot write the checkpoint: {exc.strerror or exc}")
+    typer.echo(f"checkpoint written to {out}", err=True)
 
 
 @ledger_app.command("show")

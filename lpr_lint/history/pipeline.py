@@ -25,7 +25,8 @@ class ApprovalRefused(LprLintError):
 def approve(path: str, baseline: Baseline, options: Options, store: Store, approver: str,
             note: str = "", accept_findings: bool = False,
             now: _dt.datetime | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-            source: str | None = None, notices: list[str] | None = None) -> Approval:
+            source: str | None = None, notices: list[str] | None = None,
+            sign_key: str | None = None) -> Approval:
     """Check an export and, if it passes (or its findings are accepted), record it.
 
     How the export was read (a vendor format detected from its content, the adapter's
@@ -62,7 +63,14 @@ def approve(path: str, baseline: Baseline, options: Options, store: Store, appro
                          for f in gating],
         },
     }
-    entry = store.append(doc.data, record, now=now)
+    sign = None
+    if sign_key is not None:
+        from lpr_lint.signing import sign as ssh_sign
+
+        def sign(data: bytes) -> str:
+            return ssh_sign(data, sign_key, "approval")
+
+    entry = store.append(doc.data, record, now=now, sign=sign)
     files: tuple[str, ...] = ()
     if git_work_tree(store.path) is not None:
         files = (store.ledger, store.snapshot_path(entry["snapshot_sha256"]),

@@ -25,7 +25,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +60,13 @@ def snapshot_bytes(data: Any) -> bytes:
     """A normalised snapshot: sorted keys, two-space indent, UTF-8, final newline."""
     return (json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)
             + "\n").encode("utf-8")
+
+
+def signed_bytes(record: dict[str, Any]) -> bytes:
+    """The bytes a signature of an entry (or a checkpoint) covers: its canonical JSON without
+    its hash and signature. The signature is part of the entry its hash covers, so removing
+    a signature breaks the chain."""
+    return canonical_bytes({k: v for k, v in record.items() if k not in ("hash", "signature")})
 
 
 def entry_hash(entry: dict[str, Any]) -> str:
@@ -310,7 +317,8 @@ class Store:
             raise StoreError("not a ledger checkpoint (it needs a seq number and a hash)")
         entries = self.entries()
         if len(entries) < seq:
-            return (f"{self.ledger} has {len(entries)} entries, but the checkpoint of "
+            return (f"{self.ledger} has {len(entries)} entr{'y' if len(entries) == 1 else 'ies'}, "
+                    f"but the checkpoint of "
                     f"{checkpoint.get('created', 'an earlier date')} records entry #{seq}: "
                     "entries were removed")
         found = entries[seq - 1].get("hash")
@@ -323,7 +331,8 @@ class Store:
     # -- writing ---------------------------------------------------------------------
 
     def append(self, data: Any, record: dict[str, Any],
-               now: _dt.datetime | None = None) -> dict[str, Any]:
+               now: _dt.datetime | None = None,
+               sign: Callable[[bytes], str] | None = None) -> dict[str, Any]:
         """Store a snapshot of ``data`` and append an entry describing it; return the entry.
 
         ``record`` holds the caller's fields (approver, note, export, baseline, findings);
@@ -357,6 +366,8 @@ class Store:
                 "snapshot_sha256": sha,
                 "prev": entries[-1]["hash"] if entries else GENESIS,
             }
+            if sign is not None:  # ssh-keygen, under the lock: the entry is final here
+                entry["signature"] = sign(signed_bytes(entry))
             entry["hash"] = entry_hash(entry)
             write_atomic(self.ledger, existing + canonical_bytes(entry) + b"\n")
         return entry
