@@ -191,3 +191,41 @@ def test_a_checkpoint_catches_a_removed_entry(keys: dict[str, str], tmp_path: Pa
     assert _cli("ledger", "verify", "--store", store)[0] == 0
     code, out, _ = _cli("ledger", "verify", "--store", store, "--checkpoint", point)
     assert code == 1 and "SHORT OF CHECKPOINT:" in out and "has 1 entry," in out
+
+
+def test_signed_certificates(keys: dict[str, str], tmp_path: Path) -> None:
+    import json
+
+    from conftest import EXAMPLES
+
+    export = str(EXAMPLES / "compliant" / "lakeside-ct-pd.yaml")
+    cert = str(tmp_path / "cert.json")
+    code, out, err = _cli("certify", export, "--vendor", "V", "--out", cert, "--sign-key",
+                          keys["vendor"], "--as-of", "2027-02-01")
+    assert code == 0, out + err
+    assert json.loads(Path(cert).read_text())["signature"].startswith("-----BEGIN SSH")
+    code, out, _ = _cli("verify-cert", cert, export, "--allowed-signers", keys["allowed"],
+                        "--require-signed")
+    assert code == 0 and "is signed by certs@vendor.example" in out, out
+    # re-indented, the same certificate still verifies: the signature covers canonical JSON
+    Path(cert).write_text(json.dumps(json.loads(Path(cert).read_text()), indent=7))
+    assert _cli("verify-cert", cert, export, "--allowed-signers", keys["allowed"])[0] == 0
+    # signed by a key allowed to approve but not to certify
+    by_rivera = str(tmp_path / "rivera.json")
+    _cli("certify", export, "--vendor", "V", "--out", by_rivera, "--sign-key", keys["rivera"],
+         "--as-of", "2027-02-01")
+    code, out, _ = _cli("verify-cert", by_rivera, export, "--allowed-signers", keys["allowed"])
+    assert code == 1 and "BAD SIGNATURE" in out and "rivera@town.example" in out
+    # an unsigned certificate passes unless a signature is required
+    plain = str(tmp_path / "plain.json")
+    _cli("certify", export, "--vendor", "V", "--out", plain, "--as-of", "2027-02-01")
+    assert _cli("verify-cert", plain, export, "--allowed-signers", keys["allowed"])[0] == 0
+    code, out, _ = _cli("verify-cert", plain, export, "--allowed-signers", keys["allowed"],
+                        "--require-signed")
+    assert code == 1 and out.startswith("UNSIGNED: ")
+    # a signed certificate whose vendor was edited: the signature no longer matches
+    data = json.loads(Path(cert).read_text())
+    data["vendor"] = "Someone Else"
+    Path(cert).write_text(json.dumps(data))
+    code, out, _ = _cli("verify-cert", cert, export, "--allowed-signers", keys["allowed"])
+    assert code == 1 and "does not match these bytes" in out

@@ -11,9 +11,12 @@ from typing import Annotated
 import typer
 
 from lpr_lint.cli.common import (
+    AllowedSignersOpt,
     AsOfOpt,
     BaselineOpt,
     FailOnOpt,
+    RequireSignedOpt,
+    SignKeyOpt,
     StrictOpt,
     WaiversOpt,
     choice,
@@ -62,6 +65,7 @@ def certify(
     fail_on: FailOnOpt = None,
     strict: StrictOpt = None,
     waivers: WaiversOpt = None,
+    sign_key: SignKeyOpt = None,
 ) -> None:
     """Self-certify an export in a verifiable certificate.
 
@@ -75,6 +79,7 @@ def certify(
     from lpr_lint.certify.certificate import certificate_bytes, load_attestations
     from lpr_lint.certify.certificate import certify as do_certify
     from lpr_lint.certify.records import CertOutcome, Verdict
+    from lpr_lint.certify.signature import signed_certificate
     from lpr_lint.rules.baseline import Auto
 
     fmt = output_format
@@ -92,7 +97,13 @@ def certify(
         cert = do_certify(export, base, options, vendor, attestations, waiver_set)
     except LprLintError as exc:
         fatal(str(exc))
-    _write(out, certificate_bytes(cert), "certificate")
+    data = certificate_bytes(cert)
+    if sign_key is not None:
+        try:
+            data = signed_certificate(data, sign_key)
+        except LprLintError as exc:
+            fatal(str(exc))
+    _write(out, data, "certificate")
     written = [out]
     if fmt and companion:
         rendered = load(CERTIFICATE_RENDERERS, fmt)(cert)
@@ -125,6 +136,8 @@ def verify_cert(
         help="Also fail (exit 1) when the certificate is valid but its verdict is not "
         "certified, so `verify-cert ... --require-certified && deploy` deploys only a "
         "certified export.")] = False,
+    allowed_signers: AllowedSignersOpt = None,
+    require_signed: RequireSignedOpt = False,
 ) -> None:
     """Re-run a certificate's check and confirm its outcomes.
 
@@ -138,13 +151,31 @@ def verify_cert(
     """
     from lpr_lint.certify.certificate import certificate_baseline, load_certificate, verify
     from lpr_lint.certify.records import Verdict
+    from lpr_lint.certify.signature import certificate_signature
 
     try:
+        signers = settings(allowed_signers=(allowed_signers, "--allowed-signers"))[
+            "allowed_signers"].value or None
+        if require_signed and signers is None:
+            fatal("--require-signed needs an allowed signers file (--allowed-signers FILE, or "
+                  "allowed_signers in .lpr-lint.yaml)", ExitCode.USAGE)
         cert = load_certificate(certificate)
         base = certificate_baseline(cert, baseline)
         result = verify(cert, export, base)
+        signature = (certificate_signature(certificate, signers)
+                     if signers is not None else None)
     except LprLintError as exc:
         fatal(str(exc))
+    if signature is not None:
+        if signature.valid:
+            typer.echo(f"note: {certificate} is {signature.message}")
+        elif signature.status != "unsigned":
+            typer.echo(f"BAD SIGNATURE: {certificate}: {signature.message}")
+            raise typer.Exit(int(ExitCode.FINDINGS))
+        elif require_signed:
+            typer.echo(f"UNSIGNED: {certificate} is not signed, and --require-signed asks for "
+                       "a signature")
+            raise typer.Exit(int(ExitCode.FINDINGS))
     for note in result.notes:
         typer.echo(f"note: {note}")
     if not result.valid:
