@@ -223,8 +223,11 @@ def test_init_prints_the_next_steps_after_the_files(repo: Path) -> None:
     steps = lines.index("Next steps:")
     assert all(not line.startswith(("created", "kept")) for line in lines[steps:])
     assert [line[:5] for line in lines[steps + 1:] if not line.startswith("     ")] == [
-        "  1. ", "  2. ", "  3. ", "  4. "]
+        "  1. ", "  2. ", "  3. ", "  4. ", "  5. "]
     text = " ".join(line.strip() for line in lines[steps:])
+    assert "--sign-key" in text and "ledger verify --allowed-signers" in text  # signing, 3 lines
+    fifth = next(i for i, line in enumerate(lines) if line.startswith("  5. "))
+    assert len(lines) - fifth == 3
     assert "OWNER and REV" in text
     assert ".pre-commit-config.yaml and .github/workflows/lpr-lint.yml" in text
     assert "exports/current.yaml" in text

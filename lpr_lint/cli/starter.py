@@ -112,6 +112,10 @@ NEXT_STEPS: tuple[str, ...] = (
     "Install the hooks: pre-commit install\n"
     "(it installs the pre-commit and pre-push hook types: default_install_hook_types).\n"
     "With an older setup, the drift hook's stages need: pre-commit install --hook-type pre-push",
+    "Optional, to show who approved: list each approver's SSH public key in allowed_signers\n"
+    '(rivera@town.example namespaces="lpr-lint-approval" ssh-ed25519 AAAA...), approve with\n'
+    "--sign-key ~/.ssh/id_ed25519, and check with: lpr-lint ledger verify --allowed-signers "
+    "allowed_signers",
 )
 """What to do after ``init``, in order (lines of a step split at newlines); the CLI numbers and
 prints them."""
