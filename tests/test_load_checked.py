@@ -219,8 +219,8 @@ def test_valid_attestations_load(tmp_path: Path) -> None:
     ("fail_on: severe\n", ".lpr-lint.yaml:1:1: setting 'fail_on': expected one of "
      '"critical", "high", "medium", "low", "info"; found "severe"'),
     ("strict: false\nfail_level: high\n", ".lpr-lint.yaml:2:1: unknown setting 'fail_level' "
-     "(known: allow_unknown, baseline, fail_on, outputs, store, strict, waiver_max_days, "
-     "waivers)"),
+     "(known: allow_unknown, allowed_signers, baseline, fail_on, outputs, store, strict, "
+     "waiver_max_days, waivers)"),
     ("- 1\n", ".lpr-lint.yaml: the configuration must be a mapping of settings"),
     ("a: [1,\n", ".lpr-lint.yaml:1:7: invalid configuration: invalid YAML: did not find "
      "expected node content"),
