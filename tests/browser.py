@@ -58,6 +58,21 @@ MEASURE_JS = r"""
       out.ids.push({text: e.textContent, lines: lines, height: r.height,
                     oneLine: lines === 1 && r.height <= lh});
     });
+    out.splitWords = [];  // a heading word drawn on two lines ("Sta" / "te")
+    document.querySelectorAll("th, h1, h2, h3").forEach(function (e) {
+      var walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT), node;
+      while ((node = walker.nextNode())) {
+        var re = /\S+/g, m;
+        while ((m = re.exec(node.data)) && out.splitWords.length < 20) {
+          var range = document.createRange();
+          range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+          var tops = {};
+          Array.prototype.forEach.call(range.getClientRects(), function (r) {
+            if (r.width > 0) tops[Math.round(r.top)] = true; });
+          if (Object.keys(tops).length > 1) out.splitWords.push(m[0]);
+        }
+      }
+    });
     out.printCss = false;
     for (var i = 0; i < document.styleSheets.length; i++) {
       var rules = document.styleSheets[i].cssRules;

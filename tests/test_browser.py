@@ -127,6 +127,8 @@ def fits(page: str) -> None:
         assert m["scrollWidth"] <= m["viewport"], (width, m["wide"])
         broken = [i["text"] for i in m["ids"] if not i["oneLine"]]
         assert not broken, (width, broken)
+        assert not m["splitWords"], (width, "heading words broken across lines",
+                                     m["splitWords"])
         assert m["scripts"] == 0 and m["imgs"] == 0 and not m["handlers"] and not m["links"]
         assert m["printCss"], "no @media print rules"
 
