@@ -25,8 +25,9 @@ from lpr_lint.cli.survey import survey
 
 app = typer.Typer(
     name=TOOL_NAME,
-    help="Check LPR/ALPR platform configuration exports against Connecticut law and best "
-    "practice.\n\nExit codes: 0 clean, 1 findings, 2 usage error, 3 input or config error.",
+    help="Check LPR/ALPR platform configuration exports against state LPR law (Connecticut's "
+    "by default; lpr-lint baselines lists the others) and best practice. Not legal advice."
+    "\n\nExit codes: 0 clean, 1 findings, 2 usage error, 3 input or config error.",
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
