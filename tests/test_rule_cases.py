@@ -19,9 +19,10 @@ import jsonschema
 import pytest
 
 from conftest import AS_OF, ROOT
-from lpr_lint.rules.baseline import BUILTIN_BASELINES, TEMPLATE_BASELINES, load_baseline
+from lpr_lint.rules.baseline import load_baseline
 from lpr_lint.rules.compose import excluded, rule_schema
 from lpr_lint.rules.engine import evaluate_rule
+from lpr_lint.rules.registry import BUILTIN_BASELINES, TEMPLATE_BASELINES
 
 CASE_DIR = ROOT / "tests" / "rule_cases"
 

@@ -7,7 +7,8 @@ import json
 from typer.testing import CliRunner
 
 from lpr_lint.cli import app
-from lpr_lint.rules.baseline import BUILTIN_BASELINES, load_baseline
+from lpr_lint.rules.baseline import load_baseline
+from lpr_lint.rules.registry import BUILTIN_BASELINES
 from lpr_lint.rules.shipped import on_primary
 
 

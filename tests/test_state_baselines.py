@@ -21,14 +21,10 @@ from lpr_lint.cli import app
 from lpr_lint.load.files import load_document
 from lpr_lint.load.yamlparse import load_yaml
 from lpr_lint.model import Outcome
-from lpr_lint.rules.baseline import (
-    BUILTIN_BASELINES,
-    TEMPLATE_BASELINES,
-    Baseline,
-    load_baseline,
-)
+from lpr_lint.rules.baseline import Baseline, load_baseline
 from lpr_lint.rules.compose import compose, excluded
 from lpr_lint.rules.engine import Checker, Options
+from lpr_lint.rules.registry import BUILTIN_BASELINES, TEMPLATE_BASELINES
 
 BASELINE_DIR = ROOT / "baselines"
 STATES = EXAMPLES / "states"

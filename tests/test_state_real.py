@@ -15,8 +15,8 @@ from conftest import AS_OF, ROOT
 from lpr_lint.adapters.load import load_input
 from lpr_lint.cli import app
 from lpr_lint.errors import InputError
-from lpr_lint.rules.baseline import AUTO
 from lpr_lint.rules.engine import Options
+from lpr_lint.rules.registry import AUTO
 from lpr_lint.rules.run import run_check, state_baseline
 
 PINECREST = ROOT / "tests" / "data" / "flock" / "portal" / "pinecrest-ca-pd" / "2026-04-24.json"

@@ -22,8 +22,9 @@ from conftest import AS_OF, EXAMPLES, ROOT
 from lpr_lint.cli import app
 from lpr_lint.load import data as resources
 from lpr_lint.report.survey import render_csv
-from lpr_lint.rules.baseline import AUTO, load_baseline
+from lpr_lint.rules.baseline import load_baseline
 from lpr_lint.rules.engine import Options
+from lpr_lint.rules.registry import AUTO
 from lpr_lint.survey.judge import retention_limit, survey
 from lpr_lint.survey.records import Verdict
 

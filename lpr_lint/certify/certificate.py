@@ -47,14 +47,9 @@ from lpr_lint.load import data as resources
 from lpr_lint.load.files import DEFAULT_MAX_BYTES, Document, load_document
 from lpr_lint.model import Citation, FileResult, Finding, Outcome, Severity, Waiver
 from lpr_lint.paths import display_path
-from lpr_lint.rules.baseline import (
-    AUTO_ID,
-    BUILTIN_BASELINES,
-    TEMPLATE_BASELINES,
-    Baseline,
-    load_baseline,
-)
+from lpr_lint.rules.baseline import Baseline, load_baseline
 from lpr_lint.rules.engine import FORMAT_RULES, Checker, Options
+from lpr_lint.rules.registry import AUTO_ID, CHECKABLE_BASELINES
 from lpr_lint.rules.waivers import WaiverSet, apply_waivers
 
 CERTIFICATE_FORMAT = "1"
@@ -241,7 +236,7 @@ def certificate_baseline(certificate: Certificate, spec: str | None = None) -> B
     if spec is not None and spec != AUTO_ID:  # auto: the certificate's own baseline
         return load_baseline(spec)
     wanted = certificate.baseline
-    if wanted.id in BUILTIN_BASELINES and wanted.id not in TEMPLATE_BASELINES:
+    if wanted.id in CHECKABLE_BASELINES:
         return load_baseline(wanted.id)
     raise CertificateError(f"the certificate was made with baseline {wanted.id} version "
                            f"{wanted.version}, which is not built in; give it with "

@@ -80,7 +80,7 @@ def certify(
     from lpr_lint.certify.certificate import certify as do_certify
     from lpr_lint.certify.records import CertOutcome, Verdict
     from lpr_lint.certify.signature import signed_certificate
-    from lpr_lint.rules.baseline import Auto
+    from lpr_lint.rules.registry import Auto
 
     fmt = output_format
     companion = os.path.splitext(out)[0] + _EXTENSIONS[fmt] if fmt else None

@@ -4,7 +4,6 @@ exports and showing the baseline."""
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -26,6 +25,7 @@ from lpr_lint.cli.common import (
     parse_outputs,
     parse_size,
     settings,
+    write_output,
 )
 from lpr_lint.cli.exits import ExitCode
 from lpr_lint.errors import LprLintError
@@ -37,19 +37,10 @@ if TYPE_CHECKING:
 
 
 def _write_outputs(report: Report, outputs: list[tuple[str, str | None]]) -> None:
-    from lpr_lint.atomic import write_atomic
     from lpr_lint.report.text import TextReporter
 
     for fmt, path in outputs:
-        text = reporter(fmt).render(report)
-        if path is None:
-            typer.echo(text, nl=False)
-            continue
-        try:
-            os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-            write_atomic(path, text.encode("utf-8"))
-        except OSError as exc:
-            fatal(f"{path}: cannot write the {fmt} report: {exc.strerror or exc}")
+        write_output(reporter(fmt).render(report), fmt, path)
     if all(path is not None for _, path in outputs):
         typer.echo(TextReporter.summary(report), err=True)
 
@@ -215,11 +206,13 @@ def explain(
     from lpr_lint.rules.explain import UnknownRule, explain_rule
 
     try:
-        s = settings(baseline=(baseline, "--baseline"))
-        spec = s["baseline"].value
-        if spec == "auto" or (baseline is None and not _has_rule(spec, rule_id)):
-            spec = _baseline_of(rule_id) or spec  # CA-SHR-001 is California's
-        text = explain_rule(load_baseline(spec), rule_id)
+        spec = settings(baseline=(baseline, "--baseline"))["baseline"].value
+        base = None if spec == "auto" else load_baseline(spec)
+        if (base is None or baseline is None) and (base is None or not any(
+                r.id.lower() == rule_id.lower() for r in base.rules)):
+            other = _baseline_of(rule_id)  # CA-SHR-001 is California's
+            base = load_baseline(other) if other else base
+        text = explain_rule(base if base is not None else load_baseline(spec), rule_id)
     except UnknownRule as exc:
         fatal(str(exc), ExitCode.USAGE)
     except LprLintError as exc:
@@ -227,19 +220,12 @@ def explain(
     typer.echo(text, nl=False)
 
 
-def _has_rule(spec: str, rule_id: str) -> bool:
-    if spec == "auto":
-        return False
-    return any(r.id.lower() == rule_id.lower() for r in load_baseline(spec).rules)
-
-
 def _baseline_of(rule_id: str) -> str | None:
     """The built-in baseline whose rule ids carry this id's prefix (``CA-`` → ``ca``)."""
-    from lpr_lint.rules.baseline import BUILTIN_BASELINES, TEMPLATE_BASELINES
+    from lpr_lint.rules.registry import CHECKABLE_BASELINES
 
     prefix = rule_id.split("-", 1)[0].lower()
-    found = prefix in BUILTIN_BASELINES and prefix not in TEMPLATE_BASELINES
-    return prefix if found else None
+    return prefix if prefix in CHECKABLE_BASELINES else None
 
 
 def _as_json(data: Any) -> str:

@@ -21,8 +21,9 @@ from lpr_lint.model import Severity
 
 if TYPE_CHECKING:
     from lpr_lint.config import Setting
-    from lpr_lint.rules.baseline import Auto, Baseline
+    from lpr_lint.rules.baseline import Baseline
     from lpr_lint.rules.engine import Options
+    from lpr_lint.rules.registry import Auto
     from lpr_lint.rules.waivers import WaiverSet
 
 def choice(names: Collection[str], *flags: str, help: str) -> Any:
@@ -103,8 +104,8 @@ def parse_size(value: str | None) -> str | None:
 def load_baseline(spec: str, export: str | None = None) -> Baseline:
     """The baseline ``spec`` names; ``auto`` is the baseline of ``export``'s state (a
     command without an export cannot use it: a usage error)."""
-    from lpr_lint.rules.baseline import AUTO_ID
     from lpr_lint.rules.baseline import load_baseline as load
+    from lpr_lint.rules.registry import AUTO_ID
 
     if spec != AUTO_ID:
         return load(spec)
@@ -170,27 +171,42 @@ def judging(s: dict[str, Setting], as_of: str | None, allow_unknown: bool = Fals
     :data:`AUTO` for a check; a command about one ``export`` gets that export's state's),
     the options, and the central waivers file when one is configured or the default one
     exists."""
-    from lpr_lint.rules.baseline import AUTO, AUTO_ID, BUILTIN_BASELINES, TEMPLATE_BASELINES
     from lpr_lint.rules.engine import Options
+    from lpr_lint.rules.registry import AUTO, AUTO_ID, CHECKABLE_BASELINES, Auto
     from lpr_lint.rules.waivers import load_waivers
 
     base: Baseline | Auto
     if export is not None:
         base = load_baseline(s["baseline"].value, export)
-        known = [r.id for r in base.rules]
     elif s["baseline"].value == AUTO_ID:
         base = AUTO
-        known = [r.id for b in sorted(set(BUILTIN_BASELINES) - TEMPLATE_BASELINES)
-                 for r in load_baseline(b).rules]
     else:
         base = load_baseline(s["baseline"].value)
-        known = [r.id for r in base.rules]
     waivers = None
     if s["waivers"].source != "default" or os.path.exists(s["waivers"].value):
-        waivers = load_waivers(s["waivers"].value, known, s["waiver_max_days"].value)
+        # waivers may name any rule of the baselines the run can use (under auto: all of them)
+        bases = ([load_baseline(b) for b in CHECKABLE_BASELINES] if isinstance(base, Auto)
+                 else [base])
+        waivers = load_waivers(s["waivers"].value, [r.id for b in bases for r in b.rules],
+                               s["waiver_max_days"].value)
     options = Options(as_of=as_of_date(as_of), fail_on=Severity(s["fail_on"].value),
                       allow_unknown=allow_unknown, strict=bool(s["strict"].value))
     return base, options, waivers
+
+
+def write_output(text: str, fmt: str, path: str | None, what: str = "report") -> None:
+    """One ``FORMAT[:PATH]`` output: printed when ``path`` is None, else written atomically
+    (folders made as needed); a write that fails is a one-line error, exit 3."""
+    if path is None:
+        typer.echo(text, nl=False)
+        return
+    from lpr_lint.atomic import write_atomic
+
+    try:
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        write_atomic(path, text.encode("utf-8"))
+    except OSError as exc:
+        fatal(f"{path}: cannot write the {fmt} {what}: {exc.strerror or exc}")
 
 
 def parse_outputs(specs: list[str], source: str,

@@ -28,6 +28,7 @@ from lpr_lint.cli.common import (
     load_baseline,
     required_text,
     settings,
+    write_output,
 )
 from lpr_lint.cli.exits import ExitCode
 from lpr_lint.errors import InputError, LprLintError
@@ -189,16 +190,9 @@ def ledger_checkpoint(
         text = make_checkpoint(s["store"].value, sign_key)
     except LprLintError as exc:
         fatal(str(exc))
-    if out is None:
-        typer.echo(text, nl=False)
-        return
-    from lpr_lint.atomic import write_atomic
-
-    try:
-        write_atomic(out, text.encode("utf-8"))
-    except OSError as exc:
-        fatal(f"{out}: cannot write the checkpoint: {exc.strerror or exc}")
-    typer.echo(f"checkpoint written to {out}", err=True)
+    write_output(text, "JSON", out, "checkpoint")
+    if out is not None:
+        typer.echo(f"checkpoint written to {out}", err=True)
 
 
 @ledger_app.command("show")

@@ -4,29 +4,23 @@ runs, so start-up stays lazy."""
 
 from __future__ import annotations
 
-import os
 from typing import Annotated
 
 import typer
 
 from lpr_lint import TOOL_NAME
-from lpr_lint.cli.common import AsOfOpt, FromOpt, as_of_date, choice, fatal, parse_outputs
+from lpr_lint.cli.common import (
+    AsOfOpt,
+    FromOpt,
+    as_of_date,
+    choice,
+    fatal,
+    parse_outputs,
+    write_output,
+)
 from lpr_lint.cli.exits import ExitCode
 from lpr_lint.errors import LprLintError
 from lpr_lint.report import SURVEY_REPORTERS, load
-
-
-def _write(text: str, fmt: str, path: str | None) -> None:
-    from lpr_lint.atomic import write_atomic
-
-    if path is None:
-        typer.echo(text, nl=False)
-        return
-    try:
-        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-        write_atomic(path, text.encode("utf-8"))
-    except OSError as exc:
-        fatal(f"{path}: cannot write the {fmt} survey: {exc.strerror or exc}")
 
 
 def survey(
@@ -60,9 +54,10 @@ def survey(
     data. Not legal advice.
     Exit codes: 0 every judged agency passes, 1 a judged agency fails (or a rule it must
     meet is unknown), 2 usage error, 3 an input or the baseline cannot be read."""
-    from lpr_lint.rules.baseline import AUTO, AUTO_ID, Auto, Baseline
+    from lpr_lint.rules.baseline import Baseline
     from lpr_lint.rules.baseline import load_baseline as load_named
     from lpr_lint.rules.engine import Options
+    from lpr_lint.rules.registry import AUTO, AUTO_ID, Auto
     from lpr_lint.survey.judge import survey as run_survey
 
     specs = ([output_format] if output_format else []) + (output or [])
@@ -74,7 +69,7 @@ def survey(
     except LprLintError as exc:
         fatal(str(exc))
     for fmt, path in outputs:
-        _write(load(SURVEY_REPORTERS, fmt)(found), fmt, path)
+        write_output(load(SURVEY_REPORTERS, fmt)(found), fmt, path, "survey")
     if all(path is not None for _, path in outputs):
         t = found.totals
         typer.echo(f"{TOOL_NAME}: survey of {t.agencies:,} agencies: {t.passed:,} pass, "

@@ -1,6 +1,6 @@
 """Baselines: rule packs written as data, validated against ``schemas/baseline.schema.json``.
 
-A baseline is chosen by name from :data:`BUILTIN_BASELINES` or given as a file path. Loading
+A baseline is chosen by name (:mod:`lpr_lint.rules.registry`) or given as a file path. Loading
 checks the file against the metaschema (with file:line for each problem), then checks what
 a schema cannot: unique rule ids, citations that name a declared source, scopes that
 contain their pointer, message placeholders, and fragments that compile.
@@ -14,11 +14,9 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from lpr_lint.errors import BaselineError, SchemaError
-from lpr_lint.load import data as resources
 from lpr_lint.load.positions import Locator
 from lpr_lint.model import BaselineInfo, Citation, Severity
 from lpr_lint.pointer import WILDCARD, join, split
@@ -39,41 +37,8 @@ from lpr_lint.rules.parameters import (
     render_text,
     substitute,
 )
+from lpr_lint.rules.registry import BUILTIN_BASELINES, builtin_path, resolve_spec
 from lpr_lint.rules.validator import Validator
-
-BUILTIN_BASELINES: dict[str, str] = {
-    "ar": "ar.yaml",
-    "ca": "ca.yaml",
-    "core": "core.yaml",
-    "ct": "ct.yaml",
-    "ga": "ga.yaml",
-    "il": "il.yaml",
-    "md": "md.yaml",
-    "me": "me.yaml",
-    "mn": "mn.yaml",
-    "mt": "mt.yaml",
-    "nc": "nc.yaml",
-    "ne": "ne.yaml",
-    "nh": "nh.yaml",
-    "or": "or.yaml",
-    "ut": "ut.yaml",
-    "va": "va.yaml",
-    "vt": "vt.yaml",
-    "wa": "wa.yaml",
-}
-"""Every baseline that ships: id → file under ``baselines/``. A state's baseline has the
-state's code as its id (``--baseline auto`` relies on it; a test holds each file to it)."""
-TEMPLATE_BASELINES: frozenset[str] = frozenset({"core"})
-"""Built-in baselines that are abstract: bases for others, never checked against."""
-AUTO_ID = "auto"
-"""``--baseline auto``: each export under its own state's baseline."""
-
-
-class Auto:
-    """The choice ``--baseline auto``: a baseline per export, from ``agency.state``."""
-
-
-AUTO = Auto()
 
 BASIS_LABELS = {
     "statute": "statute",
@@ -239,20 +204,6 @@ def _fail(path: str, message: str, at: _At | None = None) -> BaselineError:
     return BaselineError(f"{where}: invalid baseline: {message}")
 
 
-def resolve_spec(spec: str, directory: str | None = None) -> tuple[str, str]:
-    """(file path, display name) for a built-in baseline id or a baseline file; a path is
-    taken relative to ``directory`` (the extending file's folder) when one is given."""
-    if spec in BUILTIN_BASELINES:
-        return str(resources.data_file("baselines", BUILTIN_BASELINES[spec])), spec
-    candidate = os.path.join(directory, spec) if directory is not None else spec
-    if Path(candidate).is_file():
-        return candidate, candidate
-    names = ", ".join(sorted(set(BUILTIN_BASELINES) - TEMPLATE_BASELINES))
-    looked = f" (looked for {candidate})" if candidate != spec else ""
-    raise BaselineError(f"{spec}: no built-in baseline of that name (built-in: {names}) and no "
-                        f"such file{looked}")
-
-
 def load_baseline(spec: str) -> Baseline:
     """Load a built-in baseline by id or a baseline file by path, composing its chain of
     ``extends`` (:mod:`lpr_lint.rules.family`)."""
@@ -296,8 +247,7 @@ def load_baseline(spec: str) -> Baseline:
             raise _fail(path, f"rule id {rules[-1].id} is used twice", where)
         seen.add(rules[-1].id)
     for bid, shown, real, locate in composed.files:  # checked last: a copy's own errors come first
-        name = BUILTIN_BASELINES.get(bid)
-        builtin = None if name is None else str(resources.data_file("baselines", name))
+        builtin = builtin_path(bid)
         if builtin is not None and os.path.realpath(builtin) != real:
             raise _fail(shown, f"baseline id {bid!r} is a built-in baseline's; give this "
                         "baseline an id of its own (lpr-lint baselines lists the built-in "

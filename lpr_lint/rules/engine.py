@@ -25,6 +25,7 @@ from lpr_lint.jsondata import render
 from lpr_lint.load import data as resources
 from lpr_lint.load.files import Document
 from lpr_lint.model import (
+    BaselineInfo,
     FileResult,
     FileStatus,
     Finding,
@@ -258,22 +259,27 @@ class Checker:
         """Does this finding fail the run under these options?"""
         return gates(finding, self.options.fail_on, self.options.allow_unknown)
 
-    def input_error(self, error: InputError) -> FileResult:
-        """The result for a file that could not be read."""
-        return FileResult(path=error.path, sha256=None, status=FileStatus.ERROR,
-                          error_message=error.message, error_line=error.line,
-                          error_column=error.column)
-
     def report(self, results: list[FileResult], tool_version: str,
                extra_rules: tuple[RuleInfo, ...] = ()) -> Report:
         """Assemble a report in a stable order."""
-        return Report(
-            tool_version=tool_version, baseline=self.baseline.info(),
-            as_of=self.options.as_of.isoformat(), fail_on=self.options.fail_on,
-            allow_unknown=self.options.allow_unknown, strict=self.options.strict,
-            files=tuple(sorted(results, key=lambda r: r.path)),
-            rules=rule_infos(self.baseline) + extra_rules,
-        )
+        return assemble(results, self.options, self.baseline.info(),
+                        rule_infos(self.baseline) + extra_rules, tool_version)
+
+
+def unreadable(error: InputError) -> FileResult:
+    """The result for a file that could not be read."""
+    return FileResult(path=error.path, sha256=None, status=FileStatus.ERROR,
+                      error_message=error.message, error_line=error.line,
+                      error_column=error.column)
+
+
+def assemble(results: list[FileResult], options: Options, baseline: BaselineInfo,
+             rules: tuple[RuleInfo, ...], tool_version: str) -> Report:
+    """A report of ``results`` in a stable order (files by path)."""
+    return Report(
+        tool_version=tool_version, baseline=baseline, as_of=options.as_of.isoformat(),
+        fail_on=options.fail_on, allow_unknown=options.allow_unknown, strict=options.strict,
+        files=tuple(sorted(results, key=lambda r: r.path)), rules=rules)
 
 
 def rule_infos(baseline: Baseline) -> tuple[RuleInfo, ...]:

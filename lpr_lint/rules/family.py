@@ -35,6 +35,7 @@ from lpr_lint.errors import BaselineError
 from lpr_lint.load import data as resources
 from lpr_lint.load.files import Document
 from lpr_lint.load.positions import Locator
+from lpr_lint.rules.parameters import choice_problem
 
 MAX_DEPTH = 8
 """Longest chain of ``extends`` accepted."""
@@ -173,8 +174,6 @@ def _apply(parent: Composed, doc: Document) -> Composed:
         if name not in params:
             raise fail(f"/set/{name}", f"cannot set parameter {name!r}: {parent.chain[0]} "
                        f"declares no such parameter (declared: {', '.join(sorted(params))})")
-        from lpr_lint.rules.parameters import choice_problem
-
         problem = choice_problem(name, value, params[name].get("choices", ()))
         if problem:
             raise fail(f"/set/{name}", problem)

@@ -9,17 +9,11 @@ from dataclasses import replace
 from lpr_lint import __version__
 from lpr_lint.errors import InputError
 from lpr_lint.load.files import DEFAULT_MAX_BYTES, EXTENSIONS, Document
-from lpr_lint.model import BaselineInfo, FileResult, FileStatus, Finding, Report, RuleInfo, gates
+from lpr_lint.model import BaselineInfo, FileResult, Report, RuleInfo, gates
 from lpr_lint.paths import display_path
-from lpr_lint.rules.baseline import (
-    AUTO_ID,
-    BUILTIN_BASELINES,
-    TEMPLATE_BASELINES,
-    Auto,
-    Baseline,
-    load_baseline,
-)
-from lpr_lint.rules.engine import Checker, Options, rule_infos
+from lpr_lint.rules.baseline import Baseline, load_baseline
+from lpr_lint.rules.engine import Checker, Options, assemble, rule_infos, unreadable
+from lpr_lint.rules.registry import AUTO_ID, CHECKABLE_BASELINES, Auto, state_baseline_id
 from lpr_lint.rules.waivers import WAIVER_RULES, WaiverSet, apply_waivers
 
 
@@ -81,7 +75,7 @@ def run_check(paths: Iterable[str], baseline: Baseline | Auto, options: Options,
     files = discover(paths, empty)
     # a gate pointed at the wrong folder must not pass silently
     results: list[FileResult] = [
-        replace(picker.error(InputError(display_path(d), _nothing_found(d))), folder=True)
+        replace(unreadable(InputError(display_path(d), _nothing_found(d))), folder=True)
         for d in empty]
     for path in files:
         shown = display_path(path)
@@ -89,7 +83,7 @@ def run_check(paths: Iterable[str], baseline: Baseline | Auto, options: Options,
             loaded = load_input(path, shown, source=source, max_bytes=max_bytes)
             checker = picker.checker_for(loaded.document)
         except InputError as exc:
-            results.append(picker.error(exc))
+            results.append(unreadable(exc))
             continue
         result = checker.check(loaded.document)
         if picker.auto:
@@ -97,7 +91,8 @@ def run_check(paths: Iterable[str], baseline: Baseline | Auto, options: Options,
         results.append(replace(result, notices=loaded.notices) if loaded.notices else result)
     extra: tuple[RuleInfo, ...] = ()
     if waivers is not None:
-        results = apply_waivers(results, waivers, options.as_of, picker.is_gating)
+        results = apply_waivers(results, waivers, options.as_of,
+                                lambda f: gates(f, options.fail_on, options.allow_unknown))
         extra = WAIVER_RULES
     return picker.report(results, extra)
 
@@ -108,8 +103,8 @@ class _Picker:
     def __init__(self, baseline: Baseline | Auto, options: Options) -> None:
         self.options = options
         self.auto = isinstance(baseline, Auto)
-        self._checkers: dict[str, Checker] = {}
         self._fixed = None if isinstance(baseline, Auto) else Checker(baseline, options)
+        self._checkers: dict[str, Checker] = {}
 
     def checker_for(self, doc: Document) -> Checker:
         if self._fixed is not None:
@@ -119,28 +114,16 @@ class _Picker:
             self._checkers[bid] = Checker(load_baseline(bid), self.options)
         return self._checkers[bid]
 
-    def is_gating(self, finding: Finding) -> bool:
-        return gates(finding, self.options.fail_on, self.options.allow_unknown)
-
-    def error(self, exc: InputError) -> FileResult:
-        return FileResult(path=exc.path, sha256=None, status=FileStatus.ERROR,
-                          error_message=exc.message, error_line=exc.line,
-                          error_column=exc.column)
-
     def report(self, results: list[FileResult], extra: tuple[RuleInfo, ...]) -> Report:
         if self._fixed is not None:
             return self._fixed.report(results, __version__, extra_rules=extra)
         used = [self._checkers[k].baseline for k in sorted(self._checkers)]
-        rules: dict[str, RuleInfo] = {}
+        rules: dict[str, RuleInfo] = {}  # in baseline order; the format rules once
         for b in used:
             for info in rule_infos(b):
                 rules.setdefault(info.id, info)
-        return Report(
-            tool_version=__version__, baseline=auto_info(used),
-            as_of=self.options.as_of.isoformat(), fail_on=self.options.fail_on,
-            allow_unknown=self.options.allow_unknown, strict=self.options.strict,
-            files=tuple(sorted(results, key=lambda r: r.path)),
-            rules=tuple(rules.values()) + extra)
+        return assemble(results, self.options, auto_info(used), tuple(rules.values()) + extra,
+                        __version__)
 
 
 def state_baseline(doc: Document) -> str:
@@ -148,18 +131,17 @@ def state_baseline(doc: Document) -> str:
     InputError naming the file when it gives no state or its state has no baseline."""
     agency = doc.data.get("agency") if isinstance(doc.data, dict) else None
     state = agency.get("state") if isinstance(agency, dict) else None
-    line, column = doc.locate("/agency/state")
-    checkable = sorted(set(BUILTIN_BASELINES) - TEMPLATE_BASELINES)
+    bid = state_baseline_id(state)
+    if bid is not None:
+        return bid
     if not isinstance(state, str) or not state.strip():
         found = "no agency.state" if state is None else f"agency.state {state!r} is not a state"
-        raise InputError(doc.path, f"{found}, so --baseline auto cannot choose a baseline; add "
-                         "the agency's state to the export or give --baseline ID", line, column)
-    bid = state.strip().lower()
-    if bid not in checkable:
-        raise InputError(doc.path, f"no baseline ships for agency.state {state!r} (baselines: "
-                         f"{', '.join(checkable)}); give one with --baseline ID or FILE",
-                         line, column)
-    return bid
+        why = (f"{found}, so --baseline auto cannot choose a baseline; add the agency's state "
+               "to the export or give --baseline ID")
+    else:
+        why = (f"no baseline ships for agency.state {state!r} (baselines: "
+               f"{', '.join(CHECKABLE_BASELINES)}); give one with --baseline ID or FILE")
+    raise InputError(doc.path, why, *doc.locate("/agency/state"))
 
 
 def auto_info(used: list[Baseline]) -> BaselineInfo:

@@ -12,14 +12,9 @@ import json
 from dataclasses import dataclass
 
 from lpr_lint.report.markdown import md_escape
-from lpr_lint.rules.baseline import (
-    BUILTIN_BASELINES,
-    TEMPLATE_BASELINES,
-    Baseline,
-    Rule,
-    load_baseline,
-)
+from lpr_lint.rules.baseline import Baseline, Rule, load_baseline
 from lpr_lint.rules.family import compose
+from lpr_lint.rules.registry import BUILTIN_BASELINES, TEMPLATE_BASELINES
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +45,7 @@ def on_primary(rule: Rule, baseline: Baseline) -> bool:
 
 def shipped() -> list[Shipped]:
     """Every built-in baseline, by id."""
-    from lpr_lint.rules.baseline import resolve_spec
+    from lpr_lint.rules.registry import resolve_spec
 
     out = []
     for bid in sorted(BUILTIN_BASELINES):

@@ -27,16 +27,11 @@ from lpr_lint.history.agency import Agency
 from lpr_lint.load.files import Document
 from lpr_lint.model import Outcome, Severity, gates
 from lpr_lint.paths import display_path
-from lpr_lint.rules.baseline import (
-    BUILTIN_BASELINES,
-    TEMPLATE_BASELINES,
-    Auto,
-    Baseline,
-    load_baseline,
-)
+from lpr_lint.rules.baseline import Baseline, load_baseline
 from lpr_lint.rules.engine import Checker, Options
 from lpr_lint.rules.orgs import classify
 from lpr_lint.rules.permissions import vocabulary
+from lpr_lint.rules.registry import Auto, state_baseline_id
 from lpr_lint.survey.gather import DATED, Source, gather
 from lpr_lint.survey.records import (
     AgencyRows,
@@ -49,8 +44,6 @@ from lpr_lint.survey.records import (
 from lpr_lint.survey.totals import recipient_lines, totals
 
 RETENTION_POINTER = "/retention/plate_reads_days"
-CHECKABLE = frozenset(set(BUILTIN_BASELINES) - TEMPLATE_BASELINES)
-"""The baselines ``auto`` may choose (those of states), as ``state_baseline`` allows."""
 
 
 def retention_limit(baseline: Baseline, as_of: _dt.date) -> int | None:
@@ -87,8 +80,8 @@ class _Judges:
         state = Agency.of(doc.data).state  # as state_baseline reads it, without locating it
         if state is None:
             return "no agency.state, so no state's baseline applies; give --baseline ID"
-        bid = state.lower()
-        if bid not in CHECKABLE:
+        bid = state_baseline_id(state)
+        if bid is None:
             return f"no baseline for its state ({state}); not judged under another state's law"
         if bid not in self._by_id:
             checker = Checker(load_baseline(bid), self.options)
