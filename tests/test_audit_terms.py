@@ -13,7 +13,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, Counting
 from lpr_lint.audit import terms as terms_module
 from lpr_lint.audit.terms import TermMatch, Terms, normalise
 from lpr_lint.errors import BaselineError
@@ -318,18 +318,6 @@ def test_loaded_once() -> None:
 # Speed is asserted as work done, never as wall-clock time (which flakes on a busy machine):
 # repeated reasons are served by the caches, and reading a new reason is a bounded number of
 # regex searches, most often one. The real figures: bench/bench_audit.py.
-
-
-class Counting:
-    """A compiled pattern that counts its searches."""
-
-    def __init__(self, pattern: re.Pattern[str]) -> None:
-        self.pattern = pattern
-        self.calls = 0
-
-    def search(self, text: str) -> re.Match[str] | None:
-        self.calls += 1
-        return self.pattern.search(text)
 
 
 @dataclasses.dataclass

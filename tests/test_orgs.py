@@ -16,7 +16,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, Counting
 from lpr_lint.errors import BaselineError
 from lpr_lint.load import data as resources
 from lpr_lint.load.files import load_document
@@ -487,18 +487,6 @@ def test_ambiguous_real_names_are_read_as_documented(shared_data: Path) -> None:
 # --- speed ----------------------------------------------------------------------------------
 # Speed is asserted as work done, never as wall-clock time (which flakes on a busy machine);
 # the real figures: bench/bench_audit.py.
-
-
-class Counting:
-    """A compiled pattern that counts its searches."""
-
-    def __init__(self, pattern: re.Pattern[str]) -> None:
-        self.pattern = pattern
-        self.calls = 0
-
-    def search(self, text: str) -> re.Match[str] | None:
-        self.calls += 1
-        return self.pattern.search(text)
 
 
 def test_a_million_calls_read_each_name_once(monkeypatch: pytest.MonkeyPatch) -> None:
