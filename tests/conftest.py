@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import os
 import re
 import shutil
@@ -62,3 +63,11 @@ class Counting:
     def search(self, text: str) -> re.Match[str] | None:
         self.calls += 1
         return self.pattern.search(text)
+
+
+@functools.cache
+def shipped_baseline(baseline_id: str):  # type: ignore[no-untyped-def]
+    """A built-in baseline, loaded once per test session."""
+    from lpr_lint.rules.baseline import load_baseline
+
+    return load_baseline(baseline_id)

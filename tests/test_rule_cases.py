@@ -11,18 +11,16 @@ not applicable) or fails (fail or unknown).
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 
-from conftest import AS_OF, ROOT
-from lpr_lint.rules.baseline import load_baseline
+from conftest import AS_OF, ROOT, shipped_baseline
 from lpr_lint.rules.compose import excluded, rule_schema
 from lpr_lint.rules.engine import evaluate_rule
-from lpr_lint.rules.registry import BUILTIN_BASELINES, TEMPLATE_BASELINES
+from lpr_lint.rules.registry import TEMPLATE_BASELINES
 
 CASE_DIR = ROOT / "tests" / "rule_cases"
 
@@ -49,13 +47,6 @@ def _groups(path: Path) -> list[tuple[str, Any]]:
 CASES = _load_cases()
 
 
-@functools.cache
-def _baseline(baseline_id: str) -> Any:
-    if baseline_id in BUILTIN_BASELINES:
-        return load_baseline(baseline_id)
-    return load_baseline(str(ROOT / "baselines" / f"{baseline_id}.yaml"))  # not yet registered
-
-
 def _checked() -> list[str]:
     """Every baseline file that is not a template (test_state_baselines holds the registry
     to the same list)."""
@@ -65,7 +56,7 @@ def _checked() -> list[str]:
 
 @pytest.mark.parametrize(("baseline_id", "rule_id", "case"), CASES)
 def test_rule_case(baseline_id: str, rule_id: str, case: dict[str, Any]) -> None:
-    baseline = _baseline(baseline_id)
+    baseline = shipped_baseline(baseline_id)
     rule = baseline.rule(rule_id)
     assert rule is not None, f"unknown rule {rule_id} of {baseline_id} in a case file"
     as_of = _dt.date.fromisoformat(case.get("as_of", AS_OF.isoformat()))
@@ -89,7 +80,7 @@ def test_every_rule_has_passing_and_failing_cases(baseline_id: str) -> None:
         case_baseline, rule_id, case = param.values
         if case_baseline == baseline_id:
             seen.setdefault(rule_id, set()).update(e.split()[0] for e in case["expect"])
-    for rule in _baseline(baseline_id).rules:
+    for rule in shipped_baseline(baseline_id).rules:
         outcomes = seen.get(rule.id, set())
         assert "pass" in outcomes or "not_applicable" in outcomes, f"{rule.id} has no passing case"
         if baseline_id == "ct":

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
-import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -16,12 +15,11 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
-from conftest import AS_OF, EXAMPLES, ROOT
+from conftest import AS_OF, EXAMPLES, ROOT, shipped_baseline
 from lpr_lint.cli import app
 from lpr_lint.load.files import load_document
 from lpr_lint.load.yamlparse import load_yaml
 from lpr_lint.model import Outcome
-from lpr_lint.rules.baseline import Baseline, load_baseline
 from lpr_lint.rules.compose import compose, excluded
 from lpr_lint.rules.engine import Checker, Options
 from lpr_lint.rules.registry import BUILTIN_BASELINES, TEMPLATE_BASELINES
@@ -31,13 +29,6 @@ STATES = EXAMPLES / "states"
 FILES = sorted(p.stem for p in BASELINE_DIR.glob("*.yaml"))
 CHECKED = [b for b in FILES if b not in TEMPLATE_BASELINES]
 STATE_BASELINES = [b for b in CHECKED if b != "ct"]  # Connecticut's examples are examples/*
-
-
-@functools.cache
-def _baseline(bid: str) -> Baseline:
-    if bid in BUILTIN_BASELINES:
-        return load_baseline(bid)
-    return load_baseline(str(BASELINE_DIR / f"{bid}.yaml"))
 
 
 def _raw(bid: str) -> dict[str, Any]:
@@ -64,7 +55,7 @@ def test_each_file_has_its_id_and_state(bid: str) -> None:
     if bid in TEMPLATE_BASELINES:
         assert raw.get("abstract") is True
     else:
-        assert _baseline(bid).jurisdiction == bid.upper()  # --baseline auto relies on it
+        assert shipped_baseline(bid).jurisdiction == bid.upper()  # --baseline auto relies on it
 
 
 @pytest.mark.parametrize("bid", STATE_BASELINES)
@@ -72,7 +63,7 @@ def test_each_file_has_its_id_and_state(bid: str) -> None:
 def test_the_compliant_example_passes(bid: str, as_of: str) -> None:
     doc = load_document(str(_example(bid)))
     assert doc.data["agency"]["state"] == bid.upper()
-    result = Checker(_baseline(bid), Options(as_of=_dt.date.fromisoformat(as_of))).check(doc)
+    result = Checker(shipped_baseline(bid), Options(as_of=_dt.date.fromisoformat(as_of))).check(doc)
     assert [f"{f.rule_id} {f.outcome.value} {f.pointer}" for f in result.findings] == []
 
 
@@ -148,7 +139,7 @@ def _cases() -> list[Any]:
 
 @pytest.mark.parametrize("bid", _cases())
 def test_the_composed_schema_agrees_with_check(bid: str) -> None:
-    baseline = _baseline(bid)
+    baseline = shipped_baseline(bid)
     left_out = {r.id for r in excluded(baseline)}
     example = (EXAMPLES / "compliant" / "lakeside-ct-pd.yaml") if bid == "ct" else _example(bid)
     doc = load_document(str(example))
@@ -174,10 +165,10 @@ def test_every_unknown_is_a_missing_value(bid: str) -> None:
     doc = load_document(str(_example(bid)))
     data = copy.deepcopy(doc.data)
     data["sharing"]["partners"].append({"name": "Shasta County SO", "direction": "outbound"})
-    result = Checker(_baseline(bid), Options(as_of=AS_OF)).check(
+    result = Checker(shipped_baseline(bid), Options(as_of=AS_OF)).check(
         type(doc)(doc.path, data, doc.sha256, doc.syntax, doc.locate))
     judged = [f for f in result.findings if f.pointer.startswith("/sharing/partners/")]
-    rules = {r.id for r in _baseline(bid).rules
+    rules = {r.id for r in shipped_baseline(bid).rules
              if r.pointer.startswith("/sharing/partners/*/")
              and r.pointer.rsplit("/", 1)[1] in ("state", "kind")}
     if rules:
