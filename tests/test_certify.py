@@ -479,3 +479,24 @@ def test_renderings_give_the_reason_the_pointer_once_and_not_legal_advice(
     assert "/sharing/partners/1/warrant\\_only (line " in md
     assert not re.search(r"(/[\w/\\]+) line \d+: \1", md)  # the old "/p line 5: /p: ..."
     assert '<code class="id">CT-SHR-003</code>' in page
+
+
+def test_a_vendor_file_is_certified_as_check_reads_it(tmp_path: Path) -> None:
+    """A portal snapshot is converted by its adapter, as check converts it: the certificate's
+    outcomes are check's, not those of the raw file read as export format v1."""
+    from lpr_lint.cli import app
+
+    snapshot = str(ROOT / "tests" / "data" / "flock" / "portal" / "pinecrest-ca-pd"
+                   / "2026-04-24.json")
+    runner = CliRunner()
+    checked = json.loads(runner.invoke(app, ["check", "--baseline", "ca", snapshot, "--as-of",
+                                             "2027-02-01", "-f", "json"]).stdout)
+    cert = tmp_path / "c.json"
+    runner.invoke(app, ["certify", snapshot, "--baseline", "ca", "--vendor", "V", "--out",
+                        str(cert), "--as-of", "2027-02-01"])
+    rules = {r["rule_id"]: r["outcome"] for r in json.loads(cert.read_text())["rules"]}
+    assert rules.get("LPR-SCHEMA", "passed") == "passed" and rules["CA-RET-005"] == "passed"
+    failed = {f["rule_id"] for f in checked["findings"] if f["outcome"] == "fail"}
+    assert {r for r, o in rules.items() if o == "failed"} == failed
+    verified = runner.invoke(app, ["verify-cert", str(cert), snapshot])
+    assert verified.exit_code == 0, verified.output

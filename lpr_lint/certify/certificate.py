@@ -44,7 +44,7 @@ from lpr_lint.certify.records import (
 from lpr_lint.errors import LprLintError
 from lpr_lint.history.store import canonical_bytes, snapshot_bytes
 from lpr_lint.load import data as resources
-from lpr_lint.load.files import DEFAULT_MAX_BYTES, Document, load_document
+from lpr_lint.load.files import DEFAULT_MAX_BYTES, Document
 from lpr_lint.model import Citation, FileResult, Finding, Outcome, Severity, Waiver
 from lpr_lint.paths import display_path
 from lpr_lint.rules.baseline import Baseline, load_baseline
@@ -207,11 +207,19 @@ def build(doc: Document, baseline: Baseline, options: Options, vendor: str,
     )
 
 
+def _export(path: str, max_bytes: int) -> Document:
+    """The export as ``check`` reads it: a vendor file (a portal snapshot, say) converted to
+    export format v1 by the adapter its content shows."""
+    from lpr_lint.adapters.load import load_input
+
+    return load_input(path, display_path(os.path.normpath(path)), max_bytes=max_bytes).document
+
+
 def certify(export: str, baseline: Baseline, options: Options, vendor: str,
             attestations: AttestationFile | None = None, waivers: WaiverSet | None = None,
             max_bytes: int = DEFAULT_MAX_BYTES) -> Certificate:
     """Load an export and build its certificate."""
-    doc = load_document(export, display_path(os.path.normpath(export)), max_bytes=max_bytes)
+    doc = _export(export, max_bytes)
     source = None if attestations is None else FileRecord(display_path(attestations.path),
                                                           attestations.sha256)
     return build(doc, baseline, options, vendor,
@@ -246,7 +254,7 @@ def certificate_baseline(certificate: Certificate, spec: str | None = None) -> B
 def verify(certificate: Certificate, export: str, baseline: Baseline,
            max_bytes: int = DEFAULT_MAX_BYTES) -> Verification:
     """Re-run the certificate's check on ``export`` and compare everything it records."""
-    doc = load_document(export, display_path(os.path.normpath(export)), max_bytes=max_bytes)
+    doc = _export(export, max_bytes)
     own = consistency(certificate)
     diffs: list[str] = [message for message in own.values() if message]
     contradictions = len(diffs)
